@@ -1,0 +1,30 @@
+"""Exceptions raised by dispatchopt, all rooted at :class:`DispatchoptError`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DispatchoptError(Exception):
+    """Base class of every error dispatchopt raises on purpose."""
+
+
+class InputError(DispatchoptError, ValueError):
+    """Input that cannot be planned: names the offending field and value.
+
+    ``errors`` holds one ``(field, value, message)`` triple per problem found, so a
+    service platform can point its user at every bad field at once.
+    """
+
+    def __init__(self, errors: list[tuple[str, Any, str]]) -> None:
+        self.errors = errors
+        lines = [f"{field}: {message} (got {value!r})" for field, value, message in errors]
+        super().__init__("invalid input:\n  " + "\n  ".join(lines))
+
+
+class FormatError(InputError):
+    """A file that is not in the format it claims (JSON, Solomon, VRPLIB, TRSP)."""
+
+
+class SolverError(DispatchoptError):
+    """The routing engine failed in a way that is not the input's fault."""

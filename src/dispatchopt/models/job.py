@@ -1,0 +1,78 @@
+"""A job: one visit to a customer's home that some engineer should make."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from dispatchopt.models._time import AwareDatetime
+from dispatchopt.models.location import Location
+from dispatchopt.models.skills import SkillRequirement
+from dispatchopt.models.time_window import SoftWindow, TimeWindow
+
+
+class Lock(BaseModel):
+    """Pins a job to an engineer (and optionally to an exact start): the solver may not move it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    engineer_id: str = Field(min_length=1)
+    start: AwareDatetime | None = None
+
+
+class Job(BaseModel):
+    """A service visit.
+
+    ``duration_minutes`` is the time on site for an engineer at exactly the required level.
+    ``duration_by_level`` maps an engineer's level in the job's *first* required skill to a
+    different duration (a senior installer is faster); the entry with the highest level not
+    above the engineer's level applies.
+    Hard ``time_windows`` bound the start of service (any one of them); an empty list means
+    "any time in the engineer's shift". A job is mandatory unless ``optional`` is set, in which
+    case ``penalty`` is what leaving it unplanned costs. Mandatory jobs the plan cannot fit
+    still come back, in ``Plan.unassigned`` with a reason.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    location: Location
+    duration_minutes: float = Field(ge=0)
+    duration_by_level: dict[int, float] = Field(default_factory=dict)
+    time_windows: list[TimeWindow] = Field(default_factory=list)
+    soft_window: SoftWindow | None = None
+    earliest_start: AwareDatetime | None = None
+    priority: int = Field(default=0, ge=0, le=10)
+    skills: list[SkillRequirement] = Field(default_factory=list)
+    required_engineers: list[str] = Field(default_factory=list)
+    preferred_engineers: list[str] = Field(default_factory=list)
+    excluded_engineers: list[str] = Field(default_factory=list)
+    optional: bool = False
+    penalty: float | None = Field(default=None, ge=0)
+    demand: int = Field(default=0, ge=0)
+    after: list[str] = Field(default_factory=list)
+    lock: Lock | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Job:
+        for level, minutes in self.duration_by_level.items():
+            if minutes < 0:
+                raise ValueError(f"duration_by_level[{level}] is negative ({minutes})")
+        if self.duration_by_level and not self.skills:
+            raise ValueError("duration_by_level needs at least one required skill to key on")
+        if self.optional and self.penalty is None:
+            raise ValueError("an optional job needs a penalty (the cost of leaving it unplanned)")
+        clash = set(self.required_engineers) & set(self.excluded_engineers)
+        if clash:
+            raise ValueError(f"engineers both required and excluded: {sorted(clash)}")
+        if self.id in self.after:
+            raise ValueError(f"job {self.id!r} cannot come after itself")
+        return self
+
+    def duration_for_level(self, level: int | None) -> float:
+        """On-site minutes for an engineer whose level in the lead skill is ``level``."""
+        best = self.duration_minutes
+        best_key = -1
+        for key, minutes in self.duration_by_level.items():
+            if level is not None and best_key < key <= level:
+                best, best_key = minutes, key
+        return best

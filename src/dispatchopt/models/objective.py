@@ -1,0 +1,27 @@
+"""What the plan optimises, and how much each soft rule weighs against money."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Objective(BaseModel):
+    """Objective settings with documented defaults.
+
+    ``kind="cost"`` (default) minimises money: engineers' hourly and per-km costs, fixed cost per
+    engineer used, overtime, soft-window lateness and penalties for unplanned jobs.
+    ``kind="distance"`` minimises total distance (the DIMACS benchmark convention) and
+    ``kind="travel_time"`` total driving time; both still pay penalties for unplanned jobs.
+    ``unassigned_penalty`` is what leaving a *mandatory* job unplanned costs, multiplied by
+    ``1 + priority``; it dwarfs any route cost so that jobs are dropped only when they do not fit.
+    ``non_preferred_penalty`` is charged when a job with preferred engineers goes to another one.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["cost", "distance", "travel_time"] = "cost"
+    unassigned_penalty: float = Field(default=100_000.0, gt=0)
+    non_preferred_penalty: float = Field(default=25.0, ge=0)
+    lateness_weight: float = Field(default=1.0, ge=0)

@@ -1,0 +1,127 @@
+"""A plan: routes of stops per engineer, the jobs left out with reasons, and a summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dispatchopt.models.rules import UnassignedReason
+
+
+class Stop(BaseModel):
+    """One visit on a route: when the engineer arrives, starts and finishes.
+
+    ``travel_s`` and ``distance_m`` are for the leg that leads to this stop; ``wait_s`` is the
+    time between arrival and start (early arrival before the window opens).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    arrival: datetime
+    start: datetime
+    end: datetime
+    travel_s: int = 0
+    distance_m: int = 0
+    wait_s: int = 0
+
+
+class BreakTaken(BaseModel):
+    """A break on a route, as planned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: datetime
+    end: datetime
+
+
+class Route(BaseModel):
+    """One engineer's shift: leaves ``start_location`` at ``departure``, returns at ``arrival``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engineer_id: str
+    shift_index: int = 0
+    departure: datetime
+    arrival: datetime
+    stops: list[Stop] = Field(default_factory=list)
+    breaks: list[BreakTaken] = Field(default_factory=list)
+    return_travel_s: int = 0
+    return_distance_m: int = 0
+
+    @property
+    def travel_s(self) -> int:
+        """Total driving seconds, home leg included."""
+        return sum(s.travel_s for s in self.stops) + self.return_travel_s
+
+    @property
+    def distance_m(self) -> int:
+        """Total distance in metres, home leg included."""
+        return sum(s.distance_m for s in self.stops) + self.return_distance_m
+
+
+class Unassigned(BaseModel):
+    """A job no route serves, with a machine-readable reason and a sentence for a person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    reason: UnassignedReason
+    detail: str
+
+
+class Summary(BaseModel):
+    """Plan-wide figures a dispatcher and a manager look at first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    jobs_total: int
+    jobs_served: int
+    jobs_unassigned: int
+    engineers_used: int
+    travel_s: int
+    distance_km: float
+    working_s: int
+    overtime_s: int
+    waiting_s: int
+    cost: float
+    objective: float | None = None
+    solver: str = ""
+    solve_seconds: float = 0.0
+
+
+class Plan(BaseModel):
+    """The answer to a :class:`~dispatchopt.models.problem.Problem`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    routes: list[Route] = Field(default_factory=list)
+    unassigned: list[Unassigned] = Field(default_factory=list)
+    summary: Summary | None = None
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The plan JSON other systems read (ISO-8601 datetimes)."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Plan:
+        """Read a plan JSON, raising :class:`~dispatchopt.errors.InputError` on bad fields."""
+        import json
+
+        from dispatchopt.errors import FormatError
+        from dispatchopt.models._errors import validate_or_raise
+
+        try:
+            data: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FormatError([("plan", None, f"not JSON: {exc}")]) from None
+        return validate_or_raise(cls, data)
+
+    def route_of(self, job_id: str) -> Route | None:
+        """The route that serves ``job_id``, if any."""
+        for route in self.routes:
+            if any(s.job_id == job_id for s in route.stops):
+                return route
+        return None
