@@ -1,0 +1,599 @@
+"""The independent validator: checks a plan against every hard rule of its problem.
+
+Its own code path on purpose: it reads the problem and the plan's datetimes and never touches the
+routing model, so a solver bug cannot hide behind the same bug in the checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from dispatchopt.errors import InputError
+from dispatchopt.models import (
+    BreakTaken,
+    Engineer,
+    Job,
+    Plan,
+    Problem,
+    Route,
+    Rule,
+    Shift,
+    Stop,
+    Violation,
+)
+from dispatchopt.solvers.matrices import ProblemMatrices, problem_matrices
+
+__all__ = ["is_valid", "validate"]
+
+
+def validate(problem: Problem, plan: Plan) -> list[Violation]:
+    """Every hard rule ``plan`` breaks for ``problem``, in plan order (empty when it is valid).
+
+    Raises :class:`~dispatchopt.errors.InputError` when a plan datetime has no time zone, since
+    such a moment cannot be compared with the problem's.
+    """
+    _require_aware(plan)
+    return _Checker(problem, plan).run()
+
+
+def is_valid(problem: Problem, plan: Plan) -> bool:
+    """True when ``plan`` keeps every hard rule of ``problem``."""
+    return not validate(problem, plan)
+
+
+def _require_aware(plan: Plan) -> None:
+    errors: list[tuple[str, object, str]] = []
+
+    def check(field: str, moment: datetime) -> None:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            errors.append((field, moment.isoformat(), "datetime has no time zone"))
+
+    for r, route in enumerate(plan.routes):
+        check(f"routes[{r}].departure", route.departure)
+        check(f"routes[{r}].arrival", route.arrival)
+        for s, stop in enumerate(route.stops):
+            for name in ("arrival", "start", "end"):
+                check(f"routes[{r}].stops[{s}].{name}", getattr(stop, name))
+        for b, brk in enumerate(route.breaks):
+            check(f"routes[{r}].breaks[{b}].start", brk.start)
+            check(f"routes[{r}].breaks[{b}].end", brk.end)
+    if errors:
+        raise InputError(errors)
+
+
+def _seconds(delta: timedelta) -> float:
+    return delta.total_seconds()
+
+
+def _span(seconds: float) -> str:
+    """A length of time as a dispatcher says it: '45 s', '12 min', '1 h 05 min', '2 min 30 s'."""
+    total = round(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        text = f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+        return text + (f" {secs} s" if secs else "")
+    if minutes:
+        return f"{minutes} min" + (f" {secs} s" if secs else "")
+    return f"{secs} s"
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """Formats moments in the problem's time zone, with the date only when it is not day one."""
+
+    zone: tzinfo | None
+    day_one: str
+
+    def __call__(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone) if self.zone is not None else moment
+        text = local.strftime("%H:%M:%S" if local.second or local.microsecond else "%H:%M")
+        date = local.strftime("%Y-%m-%d")
+        return text if date == self.day_one else f"{date} {text}"
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """Where a job is served: the route and the stop."""
+
+    route: Route
+    stop: Stop
+
+
+def _break_minutes_s(minutes: float) -> timedelta:
+    return timedelta(seconds=round(minutes * 60))
+
+
+class _Checker:
+    """One validation run; collects violations in the order the plan lists things."""
+
+    def __init__(self, problem: Problem, plan: Plan) -> None:
+        self.problem = problem
+        self.plan = plan
+        self.jobs = problem.job_by_id
+        self.engineers = problem.engineer_by_id
+        self.out: list[Violation] = []
+        try:
+            epoch = problem.epoch()
+            self.clock = _Clock(epoch.tzinfo, epoch.strftime("%Y-%m-%d"))
+        except ValueError:
+            self.clock = _Clock(None, "")
+        self._matrices: ProblemMatrices | None = None
+
+    @property
+    def matrices(self) -> ProblemMatrices:
+        # Built lazily: a plan with no routes needs no travel model.
+        if self._matrices is None:
+            self._matrices = problem_matrices(self.problem)
+        return self._matrices
+
+    def report(
+        self,
+        rule: Rule,
+        message: str,
+        *,
+        job: str | None = None,
+        engineer: str | None = None,
+        amount: float | None = None,
+        unit: str | None = None,
+    ) -> None:
+        self.out.append(
+            Violation(
+                rule=rule,
+                message=message,
+                job_id=job,
+                engineer_id=engineer,
+                amount=amount,
+                unit=unit,
+            )
+        )
+
+    def run(self) -> list[Violation]:
+        visits = self.check_coverage()
+        seen_shifts: dict[tuple[str, int], int] = {}
+        for number, route in enumerate(self.plan.routes):
+            engineer = self.engineers.get(route.engineer_id)
+            if engineer is None:
+                self.report(
+                    Rule.UNKNOWN_ENGINEER,
+                    f"routes[{number}] belongs to engineer {route.engineer_id!r}, "
+                    "who is not in the problem",
+                    engineer=route.engineer_id,
+                )
+                continue
+            self.check_route(route, engineer, seen_shifts)
+        self.check_precedence(visits)
+        return self.out
+
+    # -- every job exactly once ---------------------------------------------------------------
+
+    def check_coverage(self) -> dict[str, _Visit]:
+        """Unknown, twice-served, missing jobs; returns the first visit of each served job."""
+        visits: dict[str, _Visit] = {}
+        served_by: dict[str, list[str]] = {}
+        for route in self.plan.routes:
+            for stop in route.stops:
+                if stop.job_id not in self.jobs:
+                    self.report(
+                        Rule.UNKNOWN_JOB,
+                        f"route of {route.engineer_id} visits job {stop.job_id!r}, "
+                        "which is not in the problem",
+                        job=stop.job_id,
+                        engineer=route.engineer_id,
+                    )
+                    continue
+                visits.setdefault(stop.job_id, _Visit(route, stop))
+                served_by.setdefault(stop.job_id, []).append(route.engineer_id)
+        for job_id, engineers in served_by.items():
+            if len(engineers) > 1:
+                self.report(
+                    Rule.DUPLICATE_JOB,
+                    f"served {len(engineers)} times (by {', '.join(engineers)})",
+                    job=job_id,
+                    amount=len(engineers) - 1,
+                    unit="visits",
+                )
+        listed: dict[str, int] = {}
+        for entry in self.plan.unassigned:
+            if entry.job_id not in self.jobs:
+                self.report(
+                    Rule.UNKNOWN_JOB,
+                    f"unassigned lists job {entry.job_id!r}, which is not in the problem",
+                    job=entry.job_id,
+                )
+                continue
+            listed[entry.job_id] = listed.get(entry.job_id, 0) + 1
+        for job_id, count in listed.items():
+            if job_id in served_by:
+                self.report(
+                    Rule.DUPLICATE_JOB,
+                    f"served by {served_by[job_id][0]} and also listed as unassigned",
+                    job=job_id,
+                    engineer=served_by[job_id][0],
+                )
+            if count > 1:
+                self.report(
+                    Rule.DUPLICATE_JOB,
+                    f"listed {count} times as unassigned",
+                    job=job_id,
+                    amount=count - 1,
+                    unit="entries",
+                )
+        for job in self.problem.jobs:
+            if job.id not in served_by and job.id not in listed:
+                self.report(
+                    Rule.MISSING_JOB,
+                    "neither served by any route nor listed as unassigned",
+                    job=job.id,
+                )
+        return visits
+
+    # -- one route ------------------------------------------------------------------------------
+
+    def check_route(
+        self, route: Route, engineer: Engineer, seen_shifts: dict[tuple[str, int], int]
+    ) -> None:
+        eid = engineer.id
+        if not 0 <= route.shift_index < len(engineer.shifts):
+            self.report(
+                Rule.SHIFT,
+                f"route names shift_index {route.shift_index}, but the engineer has "
+                f"{len(engineer.shifts)} shift(s)",
+                engineer=eid,
+            )
+            shift = None
+        else:
+            shift = engineer.shifts[route.shift_index]
+            key = (eid, route.shift_index)
+            seen_shifts[key] = seen_shifts.get(key, 0) + 1
+            if seen_shifts[key] == 2:
+                self.report(
+                    Rule.SHIFT,
+                    f"more than one route for shift {route.shift_index} "
+                    f"(starting {self.clock(shift.start)})",
+                    engineer=eid,
+                )
+        for stop in route.stops:
+            job = self.jobs.get(stop.job_id)
+            if job is not None:
+                self.check_stop(job, stop, engineer)
+        self.check_legs(route, engineer)
+        self.check_load(route, engineer)
+        if shift is not None:
+            self.check_shift(route, engineer, shift)
+            self.check_breaks(route, engineer, shift)
+
+    def check_stop(self, job: Job, stop: Stop, engineer: Engineer) -> None:
+        """Rules that concern one visit alone: who may do it, when, and for how long."""
+        eid, jid = engineer.id, job.id
+        for req in job.skills:
+            held = engineer.skills.get(req.skill)
+            if held is None or held < req.level:
+                has = f"level {held}" if held is not None else f"no {req.skill} skill"
+                self.report(
+                    Rule.SKILL,
+                    f"needs {req.skill} level {req.level}, but the engineer has {has}",
+                    job=jid,
+                    engineer=eid,
+                    amount=req.level - (held if held is not None else 0),
+                    unit="levels",
+                )
+        if job.required_engineers and eid not in job.required_engineers:
+            self.report(
+                Rule.ENGINEER_RESTRICTION,
+                f"only {', '.join(job.required_engineers)} may do this job",
+                job=jid,
+                engineer=eid,
+            )
+        if eid in job.excluded_engineers:
+            self.report(
+                Rule.ENGINEER_RESTRICTION,
+                "this engineer is excluded from the job",
+                job=jid,
+                engineer=eid,
+            )
+        if job.lock is not None:
+            if job.lock.engineer_id != eid:
+                self.report(
+                    Rule.LOCK,
+                    f"locked to engineer {job.lock.engineer_id}",
+                    job=jid,
+                    engineer=eid,
+                )
+            if job.lock.start is not None and stop.start != job.lock.start:
+                gap = _seconds(stop.start - job.lock.start)
+                self.report(
+                    Rule.LOCK,
+                    f"locked to start at {self.clock(job.lock.start)} but starts at "
+                    f"{self.clock(stop.start)}",
+                    job=jid,
+                    engineer=eid,
+                    amount=abs(gap),
+                    unit="s",
+                )
+        self.check_windows(job, stop, eid)
+        if job.earliest_start is not None and stop.start < job.earliest_start:
+            early = _seconds(job.earliest_start - stop.start)
+            self.report(
+                Rule.RELEASE_TIME,
+                f"starts {self.clock(stop.start)}, {_span(early)} before the job is released "
+                f"at {self.clock(job.earliest_start)}",
+                job=jid,
+                engineer=eid,
+                amount=early,
+                unit="s",
+            )
+        lead = job.skills[0].skill if job.skills else None
+        level = engineer.skills.get(lead) if lead is not None else None
+        need = timedelta(seconds=round(job.duration_for_level(level) * 60))
+        took = stop.end - stop.start
+        if took != need:
+            who = f" for a level-{level} engineer" if level is not None else ""
+            self.report(
+                Rule.DURATION,
+                f"on site {self.clock(stop.start)}-{self.clock(stop.end)} "
+                f"({_span(_seconds(took))}), "
+                f"but the job takes {_span(_seconds(need))}{who}",
+                job=jid,
+                engineer=eid,
+                amount=abs(_seconds(took - need)),
+                unit="s",
+            )
+        if stop.start < stop.arrival:
+            self.report(
+                Rule.TRAVEL_TIME,
+                f"starts {self.clock(stop.start)}, before arriving at {self.clock(stop.arrival)}",
+                job=jid,
+                engineer=eid,
+                amount=_seconds(stop.arrival - stop.start),
+                unit="s",
+            )
+
+    def check_windows(self, job: Job, stop: Stop, eid: str) -> None:
+        if not job.time_windows or any(w.contains(stop.start) for w in job.time_windows):
+            return
+        misses = []
+        for w in job.time_windows:
+            if stop.start < w.start:
+                misses.append(
+                    (
+                        _seconds(w.start - stop.start),
+                        f"before its window opens at {self.clock(w.start)}",
+                    )
+                )
+            else:
+                misses.append(
+                    (
+                        _seconds(stop.start - w.end),
+                        f"after its window closes at {self.clock(w.end)}",
+                    )
+                )
+        amount, how = min(misses, key=lambda m: m[0])
+        others = (
+            f" (nearest of {len(job.time_windows)} windows)" if len(job.time_windows) > 1 else ""
+        )
+        self.report(
+            Rule.TIME_WINDOW,
+            f"starts {self.clock(stop.start)}, {_span(amount)} {how}{others}",
+            job=job.id,
+            engineer=eid,
+            amount=amount,
+            unit="s",
+        )
+
+    def legs(
+        self, route: Route, engineer: Engineer
+    ) -> Iterator[tuple[int | None, int | None, datetime, datetime, str, str, Stop | None]]:
+        """Each leg as (from point, to point, leaves at, next start, from name, to name, stop)."""
+        point: int | None = self.matrices.start_point[engineer.id]
+        leaves, name = route.departure, "home"
+        for stop in route.stops:
+            nxt = self.matrices.job_point.get(stop.job_id)
+            yield point, nxt, leaves, stop.start, name, stop.job_id, stop
+            point, leaves, name = nxt, stop.end, stop.job_id
+        yield point, self.matrices.end_point[engineer.id], leaves, route.arrival, name, "home", None
+
+    def check_legs(self, route: Route, engineer: Engineer) -> None:
+        """Each drive plus the breaks taken during it must fit between leaving and starting."""
+        for a, b, leaves, starts, src, dst, stop in self.legs(route, engineer):
+            if a is None or b is None:
+                continue  # an unknown job has no location; reported as unknown_job already
+            drive = timedelta(seconds=self.matrices.duration(a, b))
+            resting = sum(
+                (
+                    brk.end - brk.start
+                    for brk in route.breaks
+                    if leaves <= brk.start and brk.end <= starts
+                ),
+                timedelta(0),
+            )
+            short = drive + resting - (starts - leaves)
+            target = f"starts {dst}" if stop is not None else "is back home"
+            if short > timedelta(0):
+                rest = f" plus {_span(_seconds(resting))} of breaks" if resting else ""
+                self.report(
+                    Rule.TRAVEL_TIME,
+                    f"leaves {src} at {self.clock(leaves)} and {target} at {self.clock(starts)}, "
+                    f"but the drive takes {_span(_seconds(drive))}{rest}",
+                    job=stop.job_id if stop is not None else None,
+                    engineer=engineer.id,
+                    amount=_seconds(short),
+                    unit="s",
+                )
+            elif stop is not None and stop.arrival < leaves + drive:
+                self.report(
+                    Rule.TRAVEL_TIME,
+                    f"reported arrival {self.clock(stop.arrival)} is earlier than possible: leaves "
+                    f"{src} at {self.clock(leaves)} and the drive takes {_span(_seconds(drive))}",
+                    job=stop.job_id,
+                    engineer=engineer.id,
+                    amount=_seconds(leaves + drive - stop.arrival),
+                    unit="s",
+                )
+
+    def check_load(self, route: Route, engineer: Engineer) -> None:
+        if engineer.capacity is None:
+            return
+        load = sum(self.jobs[s.job_id].demand for s in route.stops if s.job_id in self.jobs)
+        if load > engineer.capacity:
+            self.report(
+                Rule.CAPACITY,
+                f"carries {load} units, {load - engineer.capacity} over the capacity of "
+                f"{engineer.capacity}",
+                engineer=engineer.id,
+                amount=load - engineer.capacity,
+                unit="units",
+            )
+
+    def check_shift(self, route: Route, engineer: Engineer, shift: Shift) -> None:
+        eid = engineer.id
+        if route.departure < shift.start:
+            early = _seconds(shift.start - route.departure)
+            self.report(
+                Rule.SHIFT,
+                f"leaves at {self.clock(route.departure)}, {_span(early)} before the shift "
+                f"starts at {self.clock(shift.start)}",
+                engineer=eid,
+                amount=early,
+                unit="s",
+            )
+        latest = shift.end + timedelta(minutes=engineer.overtime_minutes)
+        if route.arrival > latest:
+            late = _seconds(route.arrival - latest)
+            extra = (
+                f" plus {_span(engineer.overtime_minutes * 60)} overtime"
+                if engineer.overtime_minutes
+                else ""
+            )
+            self.report(
+                Rule.SHIFT,
+                f"back home at {self.clock(route.arrival)}, {_span(late)} after the shift ends "
+                f"at {self.clock(shift.end)}{extra}",
+                engineer=eid,
+                amount=late,
+                unit="s",
+            )
+        if engineer.max_working_minutes is not None:
+            worked = route.arrival - route.departure
+            limit = timedelta(minutes=engineer.max_working_minutes)
+            if worked > limit:
+                self.report(
+                    Rule.MAX_WORKING_TIME,
+                    f"works {_span(_seconds(worked))} ({self.clock(route.departure)}-"
+                    f"{self.clock(route.arrival)}), {_span(_seconds(worked - limit))} over the "
+                    f"limit of {_span(_seconds(limit))}",
+                    engineer=eid,
+                    amount=_seconds(worked - limit),
+                    unit="s",
+                )
+
+    def check_breaks(self, route: Route, engineer: Engineer, shift: Shift) -> None:
+        """Each shift break once, in order, inside its window, exactly long enough, off-site."""
+        eid = engineer.id
+        for i, planned in enumerate(shift.breaks):
+            window = f"{self.clock(planned.window.start)}-{self.clock(planned.window.end)}"
+            if i >= len(route.breaks):
+                self.report(
+                    Rule.BREAK,
+                    f"break {i + 1} ({_span(planned.duration_minutes * 60)} in {window}) "
+                    "is missing",
+                    engineer=eid,
+                )
+                continue
+            taken = route.breaks[i]
+            when = f"{self.clock(taken.start)}-{self.clock(taken.end)}"
+            if taken.start < planned.window.start or taken.end > planned.window.end:
+                outside = max(
+                    _seconds(planned.window.start - taken.start),
+                    _seconds(taken.end - planned.window.end),
+                )
+                self.report(
+                    Rule.BREAK,
+                    f"break {i + 1} taken {when}, outside its window {window}",
+                    engineer=eid,
+                    amount=outside,
+                    unit="s",
+                )
+            need = _break_minutes_s(planned.duration_minutes)
+            if taken.end - taken.start != need:
+                self.report(
+                    Rule.BREAK,
+                    f"break {i + 1} taken {when} lasts {_span(_seconds(taken.end - taken.start))}, "
+                    f"but should last {_span(_seconds(need))}",
+                    engineer=eid,
+                    amount=abs(_seconds(taken.end - taken.start - need)),
+                    unit="s",
+                )
+        for i in range(len(shift.breaks), len(route.breaks)):
+            taken = route.breaks[i]
+            self.report(
+                Rule.BREAK,
+                f"break {i + 1} taken {self.clock(taken.start)}-{self.clock(taken.end)} "
+                f"is not one of the shift's {len(shift.breaks)} break(s)",
+                engineer=eid,
+            )
+        for i, taken in enumerate(route.breaks):
+            self.check_break_overlaps(i, taken, route, eid)
+
+    def check_break_overlaps(self, i: int, taken: BreakTaken, route: Route, eid: str) -> None:
+        when = f"{self.clock(taken.start)}-{self.clock(taken.end)}"
+        for stop in route.stops:
+            overlap = min(taken.end, stop.end) - max(taken.start, stop.start)
+            if overlap > timedelta(0):
+                self.report(
+                    Rule.BREAK,
+                    f"break {i + 1} ({when}) overlaps the visit to {stop.job_id} "
+                    f"({self.clock(stop.start)}-{self.clock(stop.end)}) "
+                    f"by {_span(_seconds(overlap))}",
+                    job=stop.job_id,
+                    engineer=eid,
+                    amount=_seconds(overlap),
+                    unit="s",
+                )
+        for j in range(i + 1, len(route.breaks)):
+            other = route.breaks[j]
+            overlap = min(taken.end, other.end) - max(taken.start, other.start)
+            if overlap > timedelta(0):
+                self.report(
+                    Rule.BREAK,
+                    f"breaks {i + 1} and {j + 1} overlap by {_span(_seconds(overlap))}",
+                    engineer=eid,
+                    amount=_seconds(overlap),
+                    unit="s",
+                )
+        for moment, what in ((route.departure, "departure"), (route.arrival, "return home")):
+            if taken.start < moment < taken.end:
+                self.report(
+                    Rule.BREAK,
+                    f"break {i + 1} ({when}) spans the {what} at {self.clock(moment)}",
+                    engineer=eid,
+                )
+
+    # -- across routes --------------------------------------------------------------------------
+
+    def check_precedence(self, visits: dict[str, _Visit]) -> None:
+        for job in self.problem.jobs:
+            visit = visits.get(job.id)
+            if visit is None:
+                continue
+            for pred in job.after:
+                before = visits.get(pred)
+                if before is None:
+                    self.report(
+                        Rule.PRECEDENCE,
+                        f"must come after {pred}, which is not served",
+                        job=job.id,
+                        engineer=visit.route.engineer_id,
+                    )
+                elif before.stop.end > visit.stop.start:
+                    self.report(
+                        Rule.PRECEDENCE,
+                        f"starts {self.clock(visit.stop.start)}, but must come after {pred}, "
+                        f"which ends {self.clock(before.stop.end)}",
+                        job=job.id,
+                        engineer=visit.route.engineer_id,
+                        amount=_seconds(before.stop.end - visit.stop.start),
+                        unit="s",
+                    )
