@@ -1,0 +1,153 @@
+"""The ``dispatchopt`` command line: plan, validate and describe problems (thin over the API)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from dispatchopt.errors import DispatchoptError, InputError
+from dispatchopt.io import load_problem, read_plan, write_plan
+from dispatchopt.io.report import live_progress, print_plan, print_violations, problem_line
+from dispatchopt.models import Plan, Problem
+
+app = typer.Typer(
+    name="dispatchopt",
+    help="Plan which field-service engineer visits which customer, when, and explain the rest.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_INVALID_PLAN = 1
+EXIT_BAD_INPUT = 2
+
+
+class Format(StrEnum):
+    """Input formats ``plan`` and ``validate`` read (detected when not given)."""
+
+    json = "json"
+    solomon = "solomon"
+    vrplib = "vrplib"
+    trsp = "trsp"
+
+
+class SolverName(StrEnum):
+    """Which planner ``plan`` runs: the OR-Tools search or the dispatcher's greedy rule of thumb."""
+
+    ortools = "ortools"
+    greedy = "greedy"
+
+
+def _stdout() -> Console:
+    return Console(highlight=False)
+
+
+def _fail(exc: DispatchoptError) -> typer.Exit:
+    """Print ``exc`` as a message (never a traceback) and pick the exit code."""
+    Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+    return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
+
+
+def _load(path: Path, fmt: Format | None) -> Problem:
+    problem = load_problem(path, None if fmt is None else fmt.value)
+    err = Console(stderr=True, highlight=False)
+    for warning in problem.warnings():
+        err.print(f"warning: {warning}", markup=False)
+    return problem
+
+
+def _solve(
+    problem: Problem, solver: SolverName, time_limit: float, seed: int, console: Console
+) -> Plan:
+    if solver is SolverName.greedy:
+        from dispatchopt.solvers.greedy import solve_greedy
+
+        return solve_greedy(problem, seed=seed)
+    from dispatchopt.solvers.ortools_solver import solve
+
+    # The live display is for people watching a terminal; pipes and CI logs get none.
+    if time_limit > 1 and sys.stdout.isatty():
+        with live_progress(console, time_limit) as on_progress:
+            callback: Callable[[Any], None] = on_progress
+            return solve(problem, time_limit=time_limit, seed=seed, progress=callback)
+    return solve(problem, time_limit=time_limit, seed=seed)
+
+
+InputArg = Annotated[
+    Path, typer.Argument(help="Problem file: dispatchopt JSON, Solomon .txt, VRPLIB .vrp, TRSP.")
+]
+FormatOpt = Annotated[
+    Format | None, typer.Option("--format", "-f", help="Input format (detected when left out).")
+]
+
+
+@app.command()
+def plan(
+    input: InputArg,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", "-t", min=0.0, help="Search time in seconds.")
+    ] = 10.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write the plan JSON.")
+    ] = None,
+    fmt: FormatOpt = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    solver: Annotated[SolverName, typer.Option(help="Planner to run.")] = SolverName.ortools,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line per engineer instead of every stop.")
+    ] = False,
+) -> None:
+    """Plan INPUT: print each engineer's route and the unassigned jobs, and write the plan JSON."""
+    console = _stdout()
+    try:
+        problem = _load(input, fmt)
+        console.print(problem_line(problem))
+        result = _solve(problem, solver, time_limit, seed, console)
+        print_plan(result, console, brief=brief)
+        if out is not None:
+            write_plan(result, out)
+            console.print(f"plan written to {out}")
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def validate(
+    input: InputArg,
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON to check.")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Check PLAN against every hard rule of INPUT; exit 0 iff it keeps them all."""
+    from dispatchopt.solvers.validate import validate as check
+
+    console = _stdout()
+    try:
+        problem = _load(input, fmt)
+        violations = check(problem, read_plan(plan_file))
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    print_violations(violations, console)
+    if violations:
+        raise typer.Exit(EXIT_INVALID_PLAN)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the problem input."""
+    typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Run the app (``python -m dispatchopt.cli``)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Reading problems (dispatchopt JSON, Solomon, VRPLIB, TRSP) and writing plans."""
+
+from dispatchopt.io.json_files import read_plan, read_problem_json, write_plan
+from dispatchopt.io.load import FORMATS, InputFormat, detect_format, load_problem
+from dispatchopt.io.vrptw import BENCHMARK_EPOCH, read_solomon, read_vrplib
+
+__all__ = [
+    "BENCHMARK_EPOCH",
+    "FORMATS",
+    "InputFormat",
+    "detect_format",
+    "load_problem",
+    "read_plan",
+    "read_problem_json",
+    "read_solomon",
+    "read_vrplib",
+    "write_plan",
+]

@@ -1,0 +1,62 @@
+"""Problem and plan JSON files: read with field-naming errors, write in the documented shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from dispatchopt.errors import FormatError, InputError
+from dispatchopt.models import Plan, Problem
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise FormatError([("path", str(path), "no such file")])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormatError([("path", str(path), f"cannot be read as UTF-8 text: {exc}")]) from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            [(str(path), None, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+        ) from None
+
+
+def _naming_file(path: Path, exc: InputError) -> InputError:
+    """The same errors, with the file named in front of each field."""
+    kind = type(exc) if isinstance(exc, FormatError) else InputError
+    return kind([(f"{path}: {field}", value, msg) for field, value, msg in exc.errors])
+
+
+def read_problem_json(path: str | Path) -> Problem:
+    """Read a dispatchopt problem JSON file (the schema of ``dispatchopt schema``)."""
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise FormatError([(str(path), type(data).__name__, "a problem must be a JSON object")])
+    try:
+        return Problem.from_data(data)
+    except InputError as exc:
+        raise _naming_file(path, exc) from None
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    """Write ``plan`` as the plan JSON (``Plan.to_json()``), creating parent folders."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan.to_json() + "\n", encoding="utf-8")
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read a plan JSON file written by :func:`write_plan` (or by another system)."""
+    path = Path(path)
+    try:
+        return Plan.from_json(_read_text(path))
+    except InputError as exc:
+        raise _naming_file(path, exc) from None

@@ -1,0 +1,71 @@
+"""One entry point for every input format: detects JSON, Solomon, VRPLIB or TRSP and reads it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, cast, get_args
+
+from dispatchopt.errors import FormatError
+from dispatchopt.io.json_files import read_problem_json
+from dispatchopt.io.vrptw import read_solomon, read_vrplib
+from dispatchopt.models import Problem
+
+InputFormat = Literal["json", "solomon", "vrplib", "trsp"]
+FORMATS: tuple[str, ...] = get_args(InputFormat)
+
+_SNIFF_BYTES = 4096
+
+
+def detect_format(path: str | Path) -> InputFormat:
+    """Guess a file's format from its first bytes (and, failing that, its suffix)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError([("path", str(path), "no such file")])
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+    upper = head.upper()
+    if head.lstrip().startswith(("{", "[")) or path.suffix.lower() == ".json":
+        return "json"
+    # TRSP files reuse Solomon's customers, so their own header is checked first.
+    if "CREW COUNT" in upper:
+        return "trsp"
+    if "VEHICLE" in upper and "CUSTOMER" in upper:
+        return "solomon"
+    if "NODE_COORD_SECTION" in upper or path.suffix.lower() == ".vrp":
+        return "vrplib"
+    raise FormatError(
+        [
+            (
+                str(path),
+                path.suffix or None,
+                "cannot tell the format (not JSON, Solomon, VRPLIB or TRSP); pass it explicitly",
+            )
+        ]
+    )
+
+
+def _trsp_reader() -> Callable[[str | Path], Problem]:
+    """The TRSP reader, which lives in ``dispatchopt.io.trsp`` once that module exists."""
+    try:
+        module = importlib.import_module("dispatchopt.io.trsp")
+    except ModuleNotFoundError as exc:
+        if exc.name != "dispatchopt.io.trsp":
+            raise
+        raise FormatError([("format", "trsp", "trsp reader not available")]) from None
+    return cast(Callable[[str | Path], Problem], module.read_trsp)
+
+
+def load_problem(path: str | Path, format: str | None = None) -> Problem:
+    """Read ``path`` as a :class:`Problem`, detecting the format unless ``format`` is given."""
+    if format is not None and format not in FORMATS:
+        raise FormatError([("format", format, f"must be one of {', '.join(FORMATS)}")])
+    fmt = cast(InputFormat, format) if format is not None else detect_format(path)
+    if fmt == "json":
+        return read_problem_json(path)
+    if fmt == "solomon":
+        return read_solomon(path)
+    if fmt == "vrplib":
+        return read_vrplib(path)
+    return _trsp_reader()(path)
