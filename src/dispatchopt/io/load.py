@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, cast, get_args
@@ -16,6 +17,9 @@ InputFormat = Literal["json", "solomon", "vrplib", "trsp"]
 FORMATS: tuple[str, ...] = get_args(InputFormat)
 
 _SNIFF_BYTES = 4096
+# Solomon files carry these two words alone on their lines, as section headers.
+_SOLOMON_VEHICLE = re.compile(r"^\s*VEHICLE\s*$", re.MULTILINE)
+_SOLOMON_CUSTOMER = re.compile(r"^\s*CUSTOMER\s*$", re.MULTILINE)
 
 
 def detect_format(path: str | Path) -> InputFormat:
@@ -31,10 +35,10 @@ def detect_format(path: str | Path) -> InputFormat:
     # TRSP files reuse Solomon's customers, so their own header is checked first.
     if "CREW COUNT" in upper:
         return "trsp"
-    if "VEHICLE" in upper and "CUSTOMER" in upper:
-        return "solomon"
     if "NODE_COORD_SECTION" in upper or path.suffix.lower() == ".vrp":
         return "vrplib"
+    if _SOLOMON_VEHICLE.search(upper) and _SOLOMON_CUSTOMER.search(upper):
+        return "solomon"
     raise FormatError(
         [
             (
