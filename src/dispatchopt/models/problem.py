@@ -98,6 +98,8 @@ class Problem(BaseModel):
             moments.extend(w.start for w in job.time_windows)
             if job.earliest_start is not None:
                 moments.append(job.earliest_start)
+            if job.lock is not None and job.lock.start is not None:
+                moments.append(job.lock.start)
         if not moments:
             raise ValueError("a problem needs at least one engineer shift to define time zero")
         return min(moments)

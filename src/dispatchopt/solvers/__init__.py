@@ -1,0 +1,1 @@
+"""Solvers: the OR-Tools engine, the greedy baseline, and the independent validator."""

@@ -1,0 +1,375 @@
+"""Compiles a :class:`Problem` into plain integer arrays the routing engine reads.
+
+This is the one place where datetimes become integer seconds from ``Problem.epoch()``. It also
+settles, before any search, which jobs no engineer could ever serve and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from dispatchopt.models import Engineer, Job, Problem, UnassignedReason
+from dispatchopt.models.skills import missing_skills
+from dispatchopt.solvers.matrices import ProblemMatrices, problem_matrices
+
+MONEY_SCALE = 100_000
+"""Objective units per currency unit in ``cost`` mode (fine enough for per-second rates)."""
+UNITS_PER_KM = 1_000
+"""Objective units per km in ``distance`` mode (one unit per metre)."""
+UNITS_PER_HOUR = 3_600
+"""Objective units per hour in ``travel_time`` mode (one unit per second)."""
+LOCK_PENALTY_FACTOR = 10
+"""A locked job is ten times as costly to drop as an ordinary mandatory job."""
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """One engineer's shift, as the engine sees it (seconds from the epoch)."""
+
+    engineer_id: str
+    shift_index: int
+    start_node: int
+    end_node: int
+    shift_start: int
+    shift_end: int
+    hard_end: int
+    max_span: int | None
+    capacity: int | None
+    breaks: tuple[tuple[int, int, int], ...]
+    """``(earliest start, latest start, duration)`` per break, in seconds."""
+    fixed_cost: int
+    span_cost_per_s: int
+    overtime_cost_per_s: int
+    cost_per_m: float
+
+
+@dataclass(frozen=True)
+class CompiledJob:
+    """A job that at least one vehicle could serve, as integer data."""
+
+    job_id: str
+    node: int
+    windows: tuple[tuple[int, int], ...]
+    """Hard start windows (already intersected with the release time), sorted."""
+    service: tuple[int, ...]
+    """On-site seconds per vehicle (the engineer's skill level may change it)."""
+    allowed: tuple[int, ...]
+    """Vehicles that may serve it (skills, restrictions, capacity, lock, reachable in time)."""
+    demand: int
+    penalty: int
+    lock_start: int | None
+    soft_window: tuple[int, int, int, int] | None
+    """``(start, end, early cost/s, late cost/s)`` in objective units."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A job settled as unassignable before search, with its reason and a sentence."""
+
+    job_id: str
+    reason: UnassignedReason
+    detail: str
+
+
+@dataclass
+class CompiledProblem:
+    """A problem as integer arrays: nodes, vehicles, time in seconds, costs in objective units."""
+
+    problem: Problem
+    epoch: datetime
+    matrices: ProblemMatrices
+    node_point: npt.NDArray[np.int64]
+    """Matrix point of each routing node (jobs first, then start/end places)."""
+    jobs: list[CompiledJob]
+    vehicles: list[Vehicle]
+    rejected: list[Rejection]
+    precedences: list[tuple[int, int, int]] = field(default_factory=list)
+    """``(before node, after node, before's longest service)``."""
+    horizon: int = 0
+    arc_cost_per_m: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def num_nodes(self) -> int:
+        """Routing nodes: one per plannable job plus one per distinct start/end place."""
+        return len(self.node_point)
+
+    def travel(self) -> npt.NDArray[np.int64]:
+        """Node-to-node travel seconds."""
+        p = self.node_point
+        return self.matrices.matrices.duration_s[np.ix_(p, p)].astype(np.int64)
+
+    def distance(self) -> npt.NDArray[np.int64]:
+        """Node-to-node metres."""
+        p = self.node_point
+        return self.matrices.matrices.distance_m[np.ix_(p, p)].astype(np.int64)
+
+    def service_vector(self, vehicle: int) -> npt.NDArray[np.int64]:
+        """On-site seconds at every node for ``vehicle`` (zero at start/end places)."""
+        out = np.zeros(self.num_nodes, dtype=np.int64)
+        for job in self.jobs:
+            out[job.node] = job.service[vehicle]
+        return out
+
+    def to_seconds(self, moment: datetime) -> int:
+        """Seconds from the epoch."""
+        return round((moment - self.epoch).total_seconds())
+
+
+def _seconds(moment: datetime, epoch: datetime) -> int:
+    return round((moment - epoch).total_seconds())
+
+
+def _lead_level(job: Job, engineer: Engineer) -> int | None:
+    return engineer.skills.get(job.skills[0].skill) if job.skills else None
+
+
+def _penalty_units(problem: Problem, money: float) -> int:
+    kind = problem.objective.kind
+    scale = {"cost": MONEY_SCALE, "distance": UNITS_PER_KM, "travel_time": UNITS_PER_HOUR}[kind]
+    return round(money * scale)
+
+
+def _money_rate_per_s(per_hour: float) -> int:
+    return round(per_hour * MONEY_SCALE / 3600)
+
+
+def _vehicles(problem: Problem, epoch: datetime, place_node: dict[int, int],
+              mats: ProblemMatrices) -> list[Vehicle]:
+    cost_mode = problem.objective.kind == "cost"
+    out = []
+    for eng in problem.engineers:
+        for k, shift in sorted(enumerate(eng.shifts), key=lambda ks: ks[1].start):
+            start, end = _seconds(shift.start, epoch), _seconds(shift.end, epoch)
+            breaks = tuple(
+                (
+                    _seconds(b.window.start, epoch),
+                    _seconds(b.window.end, epoch) - round(b.duration_minutes * 60),
+                    round(b.duration_minutes * 60),
+                )
+                for b in shift.breaks
+            )
+            out.append(
+                Vehicle(
+                    engineer_id=eng.id,
+                    shift_index=k,
+                    start_node=place_node[mats.start_point[eng.id]],
+                    end_node=place_node[mats.end_point[eng.id]],
+                    shift_start=start,
+                    shift_end=end,
+                    hard_end=end + round(eng.overtime_minutes * 60),
+                    max_span=None
+                    if eng.max_working_minutes is None
+                    else round(eng.max_working_minutes * 60),
+                    capacity=eng.capacity,
+                    breaks=breaks,
+                    fixed_cost=round(eng.fixed_cost * MONEY_SCALE) if cost_mode else 0,
+                    span_cost_per_s=_money_rate_per_s(eng.cost_per_hour) if cost_mode else 0,
+                    overtime_cost_per_s=_money_rate_per_s(eng.overtime_cost_per_hour)
+                    if cost_mode
+                    else 0,
+                    cost_per_m=eng.cost_per_km * MONEY_SCALE / 1000 if cost_mode else 0.0,
+                )
+            )
+    return out
+
+
+def _windows(job: Job, epoch: datetime) -> list[tuple[int, int]]:
+    if job.time_windows:
+        wins = sorted((_seconds(w.start, epoch), _seconds(w.end, epoch)) for w in job.time_windows)
+    else:
+        wins = [(0, 10**9)]
+    if job.earliest_start is not None:
+        release = _seconds(job.earliest_start, epoch)
+        wins = [(max(a, release), b) for a, b in wins if b >= release]
+    if job.lock is not None and job.lock.start is not None:
+        at = _seconds(job.lock.start, epoch)
+        wins = [(at, at)] if any(a <= at <= b for a, b in wins) else []
+    return wins
+
+
+def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
+    """Turn ``problem`` into integer arrays; jobs no vehicle could serve become rejections.
+
+    ``seed`` other than 0 shuffles the order in which jobs become nodes, which sends the
+    (otherwise deterministic) search down a different path.
+    """
+    epoch = problem.epoch()
+    mats = problem_matrices(problem)
+    jobs_in_order = list(problem.jobs)
+    if seed:
+        order = np.random.default_rng(seed).permutation(len(jobs_in_order))
+        jobs_in_order = [jobs_in_order[i] for i in order]
+
+    travel = mats.matrices.duration_s
+    cost_mode = problem.objective.kind == "cost"
+    mandatory_units = _penalty_units(problem, problem.objective.unassigned_penalty)
+
+    # Places (start/end) get nodes after the jobs; jobs first so job node == index in `jobs`.
+    place_points = sorted({mats.start_point[e.id] for e in problem.engineers}
+                          | {mats.end_point[e.id] for e in problem.engineers})
+    n_job_candidates = len(jobs_in_order)
+    vehicles_tmp = _vehicles(problem, epoch, {p: p for p in place_points}, mats)
+
+    compiled_jobs: list[CompiledJob] = []
+    rejected: list[Rejection] = []
+    node_points: list[int] = []
+    for job in jobs_in_order:
+        verdict = _allowed_vehicles(problem, job, vehicles_tmp, epoch, travel, mats)
+        if isinstance(verdict, Rejection):
+            rejected.append(verdict)
+            continue
+        allowed, wins = verdict
+        node = len(compiled_jobs)
+        node_points.append(mats.job_point[job.id])
+        service = tuple(
+            round(job.duration_for_level(_lead_level(job, problem.engineer_by_id[v.engineer_id])) * 60)
+            for v in vehicles_tmp
+        )
+        if job.optional:
+            penalty = _penalty_units(problem, job.penalty or 0.0)
+        else:
+            penalty = mandatory_units * (1 + job.priority)
+            if job.lock is not None:
+                penalty *= LOCK_PENALTY_FACTOR
+        soft = None
+        if job.soft_window is not None and cost_mode:
+            w = problem.objective.lateness_weight
+            soft = (
+                _seconds(job.soft_window.start, epoch),
+                _seconds(job.soft_window.end, epoch),
+                _money_rate_per_s(job.soft_window.early_cost_per_hour * w),
+                _money_rate_per_s(job.soft_window.late_cost_per_hour * w),
+            )
+        compiled_jobs.append(
+            CompiledJob(
+                job_id=job.id,
+                node=node,
+                windows=tuple(wins),
+                service=service,
+                allowed=tuple(allowed),
+                demand=job.demand,
+                penalty=penalty,
+                lock_start=None
+                if job.lock is None or job.lock.start is None
+                else _seconds(job.lock.start, epoch),
+                soft_window=soft,
+            )
+        )
+    assert len(compiled_jobs) + len(rejected) == n_job_candidates
+
+    rejected, compiled_jobs = _drop_orphaned_successors(problem, rejected, compiled_jobs)
+    place_node = {p: len(compiled_jobs) + i for i, p in enumerate(place_points)}
+    node_point = np.array([mats.job_point[j.job_id] for j in compiled_jobs] + place_points,
+                          dtype=np.int64)
+    vehicles = _vehicles(problem, epoch, place_node, mats)
+    node_of = {j.job_id: j.node for j in compiled_jobs}
+    precedences = []
+    for j in compiled_jobs:
+        for pred in problem.job_by_id[j.job_id].after:
+            pj = compiled_jobs[node_of[pred]]
+            precedences.append((pj.node, j.node, max(pj.service)))
+    horizon = max(
+        [v.hard_end for v in vehicles] + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
+    )
+    return CompiledProblem(
+        problem=problem,
+        epoch=epoch,
+        matrices=mats,
+        node_point=node_point,
+        jobs=compiled_jobs,
+        vehicles=vehicles,
+        rejected=rejected,
+        precedences=precedences,
+        horizon=horizon,
+    )
+
+
+def _allowed_vehicles(
+    problem: Problem,
+    job: Job,
+    vehicles: list[Vehicle],
+    epoch: datetime,
+    travel: npt.NDArray[np.int32],
+    mats: ProblemMatrices,
+) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
+    skilled = [
+        i for i, v in enumerate(vehicles)
+        if not missing_skills(job.skills, problem.engineer_by_id[v.engineer_id].skills)
+    ]
+    if not skilled:
+        needs = ", ".join(f"{r.skill}>={r.level}" for r in job.skills)
+        return Rejection(job.id, UnassignedReason.NO_ENGINEER_WITH_SKILL,
+                         f"no engineer has the skills it needs ({needs})")
+    permitted = [
+        i for i in skilled
+        if (not job.required_engineers or vehicles[i].engineer_id in job.required_engineers)
+        and vehicles[i].engineer_id not in job.excluded_engineers
+        and (job.lock is None or vehicles[i].engineer_id == job.lock.engineer_id)
+    ]
+    if not permitted:
+        if job.lock is not None:
+            return Rejection(job.id, UnassignedReason.LOCK_INFEASIBLE,
+                             f"locked to {job.lock.engineer_id}, who lacks the skills it needs")
+        return Rejection(job.id, UnassignedReason.ENGINEER_RESTRICTIONS,
+                         "the engineers with the right skills are excluded or not among the required ones")
+    loadable = [i for i in permitted if vehicles[i].capacity is None or job.demand <= vehicles[i].capacity]
+    if not loadable:
+        return Rejection(job.id, UnassignedReason.LOAD_EXCEEDS_CAPACITY,
+                         f"its load {job.demand} exceeds every eligible engineer's capacity")
+    wins = _windows(job, epoch)
+    point = mats.job_point[job.id]
+    reachable = []
+    for i in loadable:
+        v = vehicles[i]
+        eng = problem.engineer_by_id[v.engineer_id]
+        service = round(job.duration_for_level(_lead_level(job, eng)) * 60)
+        go = int(travel[mats.start_point[v.engineer_id], point])
+        back = int(travel[point, mats.end_point[v.engineer_id]])
+        earliest = v.shift_start + go
+        latest = v.hard_end - back - service
+        if v.max_span is not None and go + service + back > v.max_span:
+            continue
+        if any(max(a, earliest) <= min(b, latest) for a, b in wins):
+            reachable.append(i)
+    if not reachable:
+        if job.lock is not None and job.lock.start is not None:
+            return Rejection(job.id, UnassignedReason.LOCK_INFEASIBLE,
+                             "its locked start is outside its windows or the engineer's shift")
+        return Rejection(job.id, UnassignedReason.OUTSIDE_ALL_SHIFTS,
+                         "no eligible engineer's shift leaves time to reach it, do it and get back "
+                         "within its time windows")
+    return reachable, wins
+
+
+def _drop_orphaned_successors(
+    problem: Problem, rejected: list[Rejection], jobs: list[CompiledJob]
+) -> tuple[list[Rejection], list[CompiledJob]]:
+    """A job whose predecessor can never be served cannot be served either (transitively)."""
+    out = set(r.job_id for r in rejected)
+    changed = True
+    while changed:
+        changed = False
+        for j in jobs:
+            if j.job_id in out:
+                continue
+            lost = [p for p in problem.job_by_id[j.job_id].after if p in out]
+            if lost:
+                rejected.append(Rejection(j.job_id, UnassignedReason.PREDECESSOR_UNASSIGNED,
+                                          f"it must follow {lost[0]}, which cannot be planned"))
+                out.add(j.job_id)
+                changed = True
+    kept = [j for j in jobs if j.job_id not in out]
+    renumbered = [
+        CompiledJob(**{**j.__dict__, "node": i}) for i, j in enumerate(kept)
+    ]
+    return rejected, renumbered
+
+
+def cost_matrix_key(vehicle: Vehicle, preferred_nodes: frozenset[int]) -> str:
+    """A key grouping vehicles that share an arc-cost matrix."""
+    return hashlib.sha1(repr((vehicle.cost_per_m, sorted(preferred_nodes))).encode()).hexdigest()

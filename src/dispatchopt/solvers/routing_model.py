@@ -1,0 +1,166 @@
+"""Builds the OR-Tools routing model from a :class:`CompiledProblem` (no domain objects here).
+
+Transit and cost matrices are registered on the C++ side (``RegisterTransitMatrix``), so the
+search never calls back into Python for an arc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from dispatchopt.solvers.compile import MONEY_SCALE, CompiledProblem
+
+TIME = "Time"
+LOAD = "Load"
+
+
+@dataclass
+class RoutingBuild:
+    """The OR-Tools objects for one compiled problem."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time: pywrapcp.RoutingDimension
+    breaks: list[list[pywrapcp.IntervalVar]]
+
+
+def _register_matrix(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
+    return int(routing.RegisterTransitMatrix(matrix.astype(np.int64).tolist()))
+
+
+def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
+    """Create manager, model, dimensions, windows, breaks, skills and disjunctions."""
+    vehicles = cp.vehicles
+    manager = pywrapcp.RoutingIndexManager(
+        cp.num_nodes, len(vehicles), [v.start_node for v in vehicles], [v.end_node for v in vehicles]
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    travel = cp.travel()
+    distance = cp.distance()
+    kind = cp.problem.objective.kind
+
+    # Time: one transit matrix per distinct service-time vector (skill levels change durations).
+    time_eval: dict[bytes, int] = {}
+    vehicle_time_eval = []
+    services = []
+    for v in range(len(vehicles)):
+        service = cp.service_vector(v)
+        services.append(service)
+        key = service.tobytes()
+        if key not in time_eval:
+            time_eval[key] = _register_matrix(routing, travel + service[:, None])
+        vehicle_time_eval.append(time_eval[key])
+    routing.AddDimensionWithVehicleTransits(vehicle_time_eval, cp.horizon, cp.horizon, False, TIME)
+    time = routing.GetDimensionOrDie(TIME)
+
+    # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
+    if kind == "distance":
+        base_cost = distance
+    elif kind == "travel_time":
+        base_cost = travel
+    else:
+        base_cost = None
+    preferred = _preferred_surcharge(cp)
+    cost_eval: dict[tuple[float, bytes], int] = {}
+    for v, veh in enumerate(vehicles):
+        surcharge = preferred.get(veh.engineer_id)
+        key = (veh.cost_per_m if base_cost is None else -1.0,
+               b"" if surcharge is None else surcharge.tobytes())
+        if key not in cost_eval:
+            matrix = base_cost if base_cost is not None else np.rint(distance * veh.cost_per_m)
+            if surcharge is not None:
+                matrix = matrix + surcharge[None, :]
+            cost_eval[key] = _register_matrix(routing, matrix)
+        routing.SetArcCostEvaluatorOfVehicle(cost_eval[key], v)
+        routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
+        if veh.span_cost_per_s:
+            time.SetSpanCostCoefficientForVehicle(veh.span_cost_per_s, v)
+        if veh.max_span is not None:
+            time.SetSpanUpperBoundForVehicle(veh.max_span, v)
+        start, end = routing.Start(v), routing.End(v)
+        time.CumulVar(start).SetRange(veh.shift_start, veh.hard_end)
+        time.CumulVar(end).SetRange(veh.shift_start, veh.hard_end)
+        if veh.hard_end > veh.shift_end and veh.overtime_cost_per_s:
+            time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
+        routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+
+    # Jobs: windows, allowed vehicles, optionality.
+    solver = routing.solver()
+    for job in cp.jobs:
+        index = manager.NodeToIndex(job.node)
+        cumul = time.CumulVar(index)
+        lo, hi = job.windows[0][0], job.windows[-1][1]
+        cumul.SetRange(lo, min(hi, cp.horizon))
+        for (_, b), (a, _) in zip(job.windows, job.windows[1:], strict=False):
+            if a > b + 1:
+                cumul.RemoveInterval(b + 1, a - 1)
+        if len(job.allowed) < len(vehicles):
+            # SetAllowedVehiclesForIndex's absl::Span argument is not wrapped in OR-Tools 9.15's
+            # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
+            routing.VehicleVar(index).SetValues([-1, *job.allowed])
+        routing.AddDisjunction([index], job.penalty)
+        if job.soft_window is not None:
+            s, e, early, late = job.soft_window
+            if late:
+                time.SetCumulVarSoftUpperBound(index, max(e, 0), late)
+            if early and s > 0:
+                time.SetCumulVarSoftLowerBound(index, s, early)
+
+    for before, after, service in cp.precedences:
+        b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
+        solver.Add(routing.ActiveVar(a) <= routing.ActiveVar(b))
+        solver.Add(time.CumulVar(a) >= time.CumulVar(b) + service)
+
+    # Load.
+    if any(v.capacity is not None for v in vehicles) and any(j.demand for j in cp.jobs):
+        demand = np.zeros(cp.num_nodes, dtype=np.int64)
+        for job in cp.jobs:
+            demand[job.node] = job.demand
+        big = int(demand.sum()) + 1
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(demand.tolist()),
+            0,
+            [big if v.capacity is None else v.capacity for v in vehicles],
+            True,
+            LOAD,
+        )
+
+    # Breaks: fixed-duration intervals the engine keeps clear of on-site work.
+    breaks: list[list[pywrapcp.IntervalVar]] = []
+    for v, veh in enumerate(vehicles):
+        intervals = [
+            solver.FixedDurationIntervalVar(a, b, d, False, f"break {v}.{k}")
+            for k, (a, b, d) in enumerate(veh.breaks)
+        ]
+        breaks.append(intervals)
+        if intervals:
+            visit = [0] * routing.Size()
+            for index in range(routing.Size()):
+                visit[index] = int(services[v][manager.IndexToNode(index)])
+            time.SetBreakIntervalsOfVehicle(intervals, v, visit)
+    return RoutingBuild(manager=manager, routing=routing, time=time, breaks=breaks)
+
+
+def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
+    """Per engineer, the extra cost of entering each job that prefers someone else."""
+    penalty = cp.problem.objective.non_preferred_penalty
+    if not penalty:
+        return {}
+    scale = {"cost": MONEY_SCALE, "distance": 1_000, "travel_time": 3_600}[cp.problem.objective.kind]
+    out: dict[str, np.ndarray] = {}
+    prefs = [(j.node, set(cp.problem.job_by_id[j.job_id].preferred_engineers)) for j in cp.jobs]
+    prefs = [(n, p) for n, p in prefs if p]
+    if not prefs:
+        return out
+    for eng in cp.problem.engineers:
+        vec = np.zeros(cp.num_nodes, dtype=np.int64)
+        for node, who in prefs:
+            if eng.id not in who:
+                vec[node] = round(penalty * scale)
+        if vec.any():
+            out[eng.id] = vec
+    return out

@@ -1,0 +1,50 @@
+"""Plan-wide figures (travel, working time, overtime, cost) recomputed from the routes themselves."""
+
+from __future__ import annotations
+
+from dispatchopt.models import Plan, Problem, Summary
+
+
+def summarize(problem: Problem, plan: Plan, *, solver: str, objective: float | None = None,
+              solve_seconds: float = 0.0) -> Summary:
+    """The summary of ``plan``: every figure comes from the routes, so any solver gets the same."""
+    travel = distance = working = overtime = waiting = 0
+    cost = 0.0
+    for route in plan.routes:
+        eng = problem.engineer_by_id[route.engineer_id]
+        shift = eng.shifts[route.shift_index]
+        work = int((route.arrival - route.departure).total_seconds())
+        over = max(0, int((route.arrival - shift.end).total_seconds()))
+        travel += route.travel_s
+        distance += route.distance_m
+        working += work
+        overtime += over
+        waiting += sum(s.wait_s for s in route.stops)
+        cost += (
+            eng.fixed_cost
+            + eng.cost_per_hour * work / 3600
+            + eng.cost_per_km * route.distance_m / 1000
+            + eng.overtime_cost_per_hour * over / 3600
+        )
+        for stop in route.stops:
+            soft = problem.job_by_id[stop.job_id].soft_window
+            if soft is not None:
+                late = max(0.0, (stop.start - soft.end).total_seconds())
+                early = max(0.0, (soft.start - stop.start).total_seconds())
+                cost += (soft.late_cost_per_hour * late + soft.early_cost_per_hour * early) / 3600
+    served = sum(len(r.stops) for r in plan.routes)
+    return Summary(
+        jobs_total=len(problem.jobs),
+        jobs_served=served,
+        jobs_unassigned=len(plan.unassigned),
+        engineers_used=len({r.engineer_id for r in plan.routes}),
+        travel_s=travel,
+        distance_km=distance / 1000,
+        working_s=working,
+        overtime_s=overtime,
+        waiting_s=waiting,
+        cost=round(cost, 2),
+        objective=objective,
+        solver=solver,
+        solve_seconds=round(solve_seconds, 3),
+    )
