@@ -17,8 +17,8 @@ from dispatchopt.models import Plan, Problem, Route, Violation
 
 
 def _clock(moment: datetime, day: datetime) -> str:
-    """``HH:MM`` (with seconds when not whole minutes), prefixed by the date off the route's day."""
-    text = moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+    """``HH:MM``, prefixed by the date when it is not the route's day (the JSON keeps seconds)."""
+    text = moment.strftime("%H:%M")
     if moment.date() != day.date():
         text = f"{moment.date().isoformat()} {text}"
     return text
@@ -41,17 +41,23 @@ def _route_table(route: Route) -> Table:
     )
     for column in ("#", "job", "arrive", "start", "end", "travel", "km"):
         table.add_column(column, justify="left" if column == "job" else "right")
+    rows: list[tuple[datetime, list[str]]] = []
     for i, stop in enumerate(route.stops, start=1):
-        table.add_row(
-            str(i),
-            stop.job_id,
-            _clock(stop.arrival, day),
-            _clock(stop.start, day),
-            _clock(stop.end, day),
-            _minutes(stop.travel_s),
-            f"{stop.distance_m / 1000:.1f}",
+        rows.append(
+            (
+                stop.start,
+                [
+                    str(i),
+                    stop.job_id,
+                    _clock(stop.arrival, day),
+                    _clock(stop.start, day),
+                    _clock(stop.end, day),
+                    _minutes(stop.travel_s),
+                    f"{stop.distance_m / 1000:.1f}",
+                ],
+            )
         )
-    table.add_row(
+    home = [
         "",
         "(home)",
         _clock(route.arrival, day),
@@ -59,7 +65,14 @@ def _route_table(route: Route) -> Table:
         "",
         _minutes(route.return_travel_s),
         f"{route.return_distance_m / 1000:.1f}",
-    )
+    ]
+    rows.append((route.arrival, home))
+    for brk in route.breaks:
+        rows.append((brk.start, ["", "(break)", "", _clock(brk.start, day), _clock(brk.end, day)]))
+    # Breaks slot in by time (one may come after the engineer is home); sorted() is stable, so
+    # at equal times stops come first, then the way home, then a break.
+    for _, cells in sorted(rows, key=lambda row: row[0]):
+        table.add_row(*cells)
     return table
 
 
