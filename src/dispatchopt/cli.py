@@ -51,15 +51,14 @@ def _stdout() -> Console:
 
 def _fail(exc: DispatchoptError) -> typer.Exit:
     """Print ``exc`` as a message (never a traceback) and pick the exit code."""
-    Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+    typer.echo(f"error: {exc}", err=True)
     return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
 
 
 def _load(path: Path, fmt: Format | None) -> Problem:
     problem = load_problem(path, None if fmt is None else fmt.value)
-    err = Console(stderr=True, highlight=False)
     for warning in problem.warnings():
-        err.print(f"warning: {warning}", markup=False)
+        typer.echo(f"warning: {warning}", err=True)
     return problem
 
 
