@@ -82,13 +82,16 @@ def solve(
     scale = objective_scale(problem)
     if progress is not None:
         count = [0]
+        best = [float("inf")]
 
         def report() -> None:
+            # Called for every solution the metaheuristic accepts; report the best so far.
             count[0] += 1
+            best[0] = min(best[0], routing.CostVar().Value() / scale)
             progress(SolveProgress(
                 elapsed_s=_time.perf_counter() - started,
                 time_limit_s=time_limit,
-                objective=routing.CostVar().Value() / scale,
+                objective=best[0],
                 solutions=count[0],
             ))
 
