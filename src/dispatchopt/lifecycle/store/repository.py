@@ -1,0 +1,83 @@
+"""The repository interface the lifecycle and the planner need from a ticket store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from dispatchopt.lifecycle.commands import Command
+from dispatchopt.lifecycle.events import TicketEvent
+from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
+from dispatchopt.models import Engineer, Plan
+
+
+class SavedPlan(BaseModel):
+    """What writing a plan back did: the plan's row id and each command applied, in order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    plan_id: int
+    day: date
+    commands: list[tuple[str, str]]  # (ticket id, command kind)
+    tickets: list[Ticket]  # every ticket the plan was built from, as it stands after the write
+
+
+class TicketRepository(Protocol):
+    """Tickets with their event logs, engineers, parts stock and plans, behind one interface.
+
+    Every method is one transaction. Writes to a ticket check its version: a write based on
+    a stale read raises :class:`~dispatchopt.lifecycle.errors.VersionConflict` and changes
+    nothing.
+    """
+
+    def create_ticket(
+        self,
+        spec: TicketSpec,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        then: Sequence[Command] = (),
+    ) -> Ticket: ...
+
+    def get(self, ticket_id: str) -> Ticket: ...
+
+    def events(self, ticket_id: str) -> list[TicketEvent]: ...
+
+    def tickets(self, states: Iterable[TicketState] | None = None) -> list[Ticket]: ...
+
+    def execute(
+        self,
+        ticket_id: str,
+        command: Command,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Ticket: ...
+
+    def put_engineers(self, engineers: Iterable[Engineer]) -> None: ...
+
+    def engineers(self) -> list[Engineer]: ...
+
+    def set_stock(self, sku: str, quantity: int) -> None: ...
+
+    def adjust_stock(self, sku: str, delta: int) -> int: ...
+
+    def stock(self, sku: str) -> int: ...
+
+    def save_plan(
+        self,
+        plan: Plan,
+        tickets: Sequence[Ticket],
+        *,
+        day: date,
+        actor: str,
+        at: datetime | None = None,
+    ) -> SavedPlan: ...
+
+    def plans(self, day: date) -> list[tuple[int, Plan]]: ...
+
+    def close(self) -> None: ...
