@@ -1,0 +1,174 @@
+"""KPIs of a simulated day, and the comparison table across policies (CSV, Markdown, rich)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from dispatchopt.models import Job
+from dispatchopt.simulate.simulator import SimulationResult
+
+SLA_HOURS = {"emergency": 4.0, "urgent": 8.0}
+"""Response promise per tier when the model carries no SLA: hours from the call (or the day's start)."""
+
+
+def sla_tier(job: Job) -> str:
+    """The job's SLA tier: ``Job.sla_tier`` when the model has it, else from the priority
+    (8-10 emergency, 4-7 urgent, 0-3 standard)."""
+    tier = getattr(job, "sla_tier", None)
+    if isinstance(tier, str) and tier:
+        return tier
+    if job.priority >= 8:
+        return "emergency"
+    return "urgent" if job.priority >= 4 else "standard"
+
+
+def due_time(job: Job, known: datetime) -> datetime | None:
+    """When the visit must start: tier hours after ``known`` for emergency/urgent, else the end of
+    the appointment slot (``None``: no promise)."""
+    tier = sla_tier(job)
+    if tier in SLA_HOURS:
+        return known + timedelta(hours=SLA_HOURS[tier])
+    return max((w.end for w in job.time_windows), default=None)
+
+
+@dataclass
+class Kpis:
+    """One policy's day in numbers; times in minutes or hours as named."""
+
+    policy: str
+    jobs: int
+    served: int
+    unserved: int
+    cancelled: int
+    sla_compliance: dict[str, float] = field(default_factory=dict)
+    response_mean_min: float = math.nan
+    response_p95_min: float = math.nan
+    travel_km: float = 0.0
+    travel_hours: float = 0.0
+    overtime_hours: float = 0.0
+    utilisation: float = 0.0
+    first_time_fix: float = math.nan
+    workload_std_hours: float = 0.0
+    cost: float = 0.0
+    solve_seconds: float = 0.0
+
+    def row(self) -> dict[str, float | int | str]:
+        """Flat columns for tables: SLA per tier as ``sla_<tier>``."""
+        data = asdict(self)
+        sla = data.pop("sla_compliance")
+        out: dict[str, float | int | str] = {}
+        for key, value in data.items():
+            out[key] = round(value, 3) if isinstance(value, float) else value
+            if key == "cancelled":
+                for tier in sorted(sla):
+                    out[f"sla_{tier}"] = round(sla[tier], 3)
+        return out
+
+
+def compute_kpis(result: SimulationResult) -> Kpis:
+    """Score a simulated day. SLA: a job meets it when served and started by its due time
+    (:func:`due_time`; unserved jobs miss it); response = start - max(call, first shift start)."""
+    sc = result.scenario
+    problem = sc.problem
+    day_open = min(e.shifts[0].start for e in problem.engineers)
+    stops = {s.job_id: s for r in result.plan.routes for s in r.stops}
+    live = [j for j in problem.jobs if j.id not in result.cancelled]
+    met: dict[str, list[bool]] = {}
+    responses = []
+    for job in live:
+        known = max(result.known_at.get(job.id, day_open), day_open)
+        stop = stops.get(job.id)
+        due = due_time(job, known)
+        ok = stop is not None and (due is None or stop.start <= due)
+        met.setdefault(sla_tier(job), []).append(ok)
+        if stop is not None:
+            responses.append((stop.start - known).total_seconds() / 60)
+    ftf = []
+    for route in result.plan.routes:
+        eng = problem.engineer_by_id[route.engineer_id]
+        stock = getattr(eng, "van_stock", None)
+        held = set(stock) if isinstance(stock, list | dict | set) and stock else set(
+            sc.van_stock.get(eng.id, []))
+        for s in route.stops:
+            need = sc.on_site_part.get(s.job_id)
+            ftf.append(need is None or need in held)
+    available = [e for e in problem.engineers if e.id not in result.off_engineers]
+    shift_h = sum((e.shifts[0].end - e.shifts[0].start).total_seconds() for e in available) / 3600
+    work_h = sum((s.end - s.start).total_seconds() for s in stops.values()) / 3600
+    hours = {e.id: 0.0 for e in available}
+    cost = overtime = 0.0
+    for r in result.plan.routes:
+        eng = problem.engineer_by_id[r.engineer_id]
+        h = (r.arrival - r.departure).total_seconds() / 3600
+        hours[eng.id] = h
+        over = max(0.0, (r.arrival - eng.shifts[0].end).total_seconds() / 3600)
+        overtime += over
+        cost += (eng.cost_per_hour * h + eng.cost_per_km * r.distance_m / 1000 + eng.fixed_cost
+                 + eng.overtime_cost_per_hour * over)
+    arr = np.array(responses, dtype=float)
+    return Kpis(
+        policy=result.policy,
+        jobs=len(problem.jobs),
+        served=len(stops),
+        unserved=len(live) - len(stops),
+        cancelled=len(result.cancelled),
+        sla_compliance={t: sum(v) / len(v) for t, v in sorted(met.items())},
+        response_mean_min=float(arr.mean()) if arr.size else math.nan,
+        response_p95_min=float(np.percentile(arr, 95)) if arr.size else math.nan,
+        travel_km=sum(r.distance_m for r in result.plan.routes) / 1000,
+        travel_hours=sum(r.travel_s for r in result.plan.routes) / 3600,
+        overtime_hours=overtime,
+        utilisation=work_h / shift_h if shift_h else 0.0,
+        first_time_fix=sum(ftf) / len(ftf) if ftf else math.nan,
+        workload_std_hours=float(np.std(list(hours.values()))) if hours else 0.0,
+        cost=cost,
+        solve_seconds=result.solve_seconds,
+    )
+
+
+def to_csv(table: list[Kpis]) -> str:
+    """The KPI table as CSV text, one row per policy."""
+    rows = [k.row() for k in table]
+    columns = list(dict.fromkeys(c for r in rows for c in r))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def to_markdown(table: list[Kpis]) -> str:
+    """The KPI table as Markdown: one row per KPI, one column per policy (easy to read side by side)."""
+    rows = [k.row() for k in table]
+    columns = list(dict.fromkeys(c for r in rows for c in r if c != "policy"))
+    lines = ["| KPI | " + " | ".join(str(r["policy"]) for r in rows) + " |",
+             "|---|" + "---:|" * len(rows)]
+    for c in columns:
+        lines.append(f"| {c} | " + " | ".join(_fmt(r.get(c, "")) for r in rows) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return "-" if math.isnan(value) else f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
+    return str(value)
+
+
+def rich_table(table: list[Kpis]) -> object:
+    """A :class:`rich.table.Table` with one row per KPI and one column per policy."""
+    from rich.table import Table
+
+    rows = [k.row() for k in table]
+    out = Table(title="Policy comparison")
+    out.add_column("KPI")
+    for r in rows:
+        out.add_column(str(r["policy"]), justify="right")
+    for c in dict.fromkeys(c for r in rows for c in r if c != "policy"):
+        out.add_row(c, *(_fmt(r.get(c, "")) for r in rows))
+    return out

@@ -1,0 +1,144 @@
+"""Dispatch policies: the manual rule of thumb, the overnight batch plan, and rolling re-optimisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol, runtime_checkable
+
+from dispatchopt.errors import InputError
+from dispatchopt.models import Plan, Problem
+from dispatchopt.simulate.state import DispatchState
+
+Queues = Mapping[str, Sequence[str]]
+"""Engineer id -> the jobs that engineer should do next, in order."""
+Solve = Callable[[Problem], Plan]
+
+
+@runtime_checkable
+class DispatchPolicy(Protocol):
+    """What a user implements to try their own dispatch rule in the simulator.
+
+    ``decide`` is called at every decision point (``state.trigger`` says which: ``day_start``,
+    ``job_arrives``, ``part_arrives``, ``cancellation``, ``engineer_off``, ``job_finished``,
+    ``tick``) and returns new queues for the engineers it wants to change, or ``None`` to keep
+    them. Ticks come every ``replan_every_minutes`` (``None``: no ticks). The simulator ignores
+    queue entries that are no longer dispatchable (done, under way, cancelled, wrong skill).
+    """
+
+    name: str
+    replan_every_minutes: float | None
+
+    def decide(self, state: DispatchState) -> Queues | None:
+        """New queues for some engineers, or ``None``."""
+        ...
+
+
+def plan_queues(plan: Plan) -> dict[str, list[str]]:
+    """The job order of each route of ``plan``, keyed by engineer id."""
+    return {r.engineer_id: [s.job_id for s in r.stops] for r in plan.routes}
+
+
+@dataclass(frozen=True)
+class GreedyNearest:
+    """The manual rule of thumb: whoever is free gets the nearest job they can do now.
+
+    "Can do now" means the skills match, the engineer arrives before the job's window closes
+    and no more than ``lookahead_minutes`` before it opens; ties go to the higher priority.
+    The dispatcher looks again every ``replan_every_minutes``.
+    """
+
+    name: str = "greedy"
+    replan_every_minutes: float | None = 15.0
+    lookahead_minutes: float = 60.0
+
+    def decide(self, state: DispatchState) -> Queues | None:
+        taken: set[str] = {j for q in state.queues.values() for j in q}
+        out: dict[str, list[str]] = {}
+        for eid in state.idle:
+            best: tuple[int, int, str] | None = None
+            for jid in state.pending:
+                if jid in taken or not state.can_do(eid, jid):
+                    continue
+                job = state.full.job_by_id[jid]
+                travel = state.travel_s(eid, jid)
+                arrive = state.now + timedelta(seconds=travel)
+                if job.time_windows:
+                    if all(arrive > w.end for w in job.time_windows):
+                        continue
+                    opens = min(w.start for w in job.time_windows if w.end >= arrive)
+                    if opens > arrive + timedelta(minutes=self.lookahead_minutes):
+                        continue
+                key = (travel, -job.priority, jid)
+                if best is None or key < best:
+                    best = key
+            if best is not None:
+                out[eid] = [best[2]]
+                taken.add(best[2])
+        return out or None
+
+
+def _ortools(time_limit: float, seed: int) -> Solve:
+    from dispatchopt.solvers.ortools_solver import solve
+
+    return lambda problem: solve(problem, time_limit=time_limit, seed=seed)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """The overnight plan only: solve once with the jobs known the evening before, then follow it.
+
+    ``solver`` (problem -> plan) defaults to the OR-Tools solver with ``time_limit`` and ``seed``.
+    """
+
+    name: str = "batch"
+    time_limit: float = 5.0
+    seed: int = 0
+    solver: Solve | None = None
+    replan_every_minutes: float | None = None
+
+    def _solve(self, problem: Problem) -> Plan:
+        solve = self.solver or _ortools(self.time_limit, self.seed)
+        return solve(problem)
+
+    def decide(self, state: DispatchState) -> Queues | None:
+        if state.trigger != "day_start" or not state.pending:
+            return None
+        return plan_queues(self._solve(state.open_problem))
+
+
+@dataclass(frozen=True)
+class RollingReoptimisation(BatchPlan):
+    """The overnight plan, re-solved every ``replan_every_minutes`` over the jobs not yet started
+    (jobs under way stay with their engineer through ``Job.lock``)."""
+
+    name: str = "rolling"
+    replan_every_minutes: float | None = 60.0
+
+    def decide(self, state: DispatchState) -> Queues | None:
+        if state.trigger not in ("day_start", "tick") or not state.pending:
+            return None
+        queues = plan_queues(self._solve(state.open_problem))
+        # Engineers the new plan leaves without work get an empty queue, not their old one.
+        return {eid: queues.get(eid, []) for eid in state.engineers}
+
+
+def parse_policy(spec: str, *, time_limit: float = 5.0, seed: int = 0,
+                 solver: Solve | None = None) -> DispatchPolicy:
+    """A policy from its CLI spelling: ``greedy``, ``batch`` or ``rolling:MINUTES``."""
+    kind, _, arg = spec.partition(":")
+    if kind == "greedy" and not arg:
+        return GreedyNearest()
+    if kind == "batch" and not arg:
+        return BatchPlan(time_limit=time_limit, seed=seed, solver=solver)
+    if kind == "rolling":
+        try:
+            minutes = float(arg or 60)
+        except ValueError:
+            minutes = -1.0
+        if minutes <= 0:
+            raise InputError([("policy", spec, "rolling needs a positive interval, e.g. rolling:60")])
+        return RollingReoptimisation(name=f"rolling:{minutes:g}", replan_every_minutes=minutes,
+                                     time_limit=time_limit, seed=seed, solver=solver)
+    raise InputError([("policy", spec, "unknown policy; use greedy, batch or rolling:MINUTES")])

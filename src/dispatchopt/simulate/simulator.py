@@ -1,0 +1,295 @@
+"""Replays a scenario through the day under a dispatch policy and records what really happened."""
+
+from __future__ import annotations
+
+import heapq
+import time as wallclock
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from dispatchopt.models import BreakTaken, Location, Plan, Route, Stop, Unassigned, UnassignedReason
+from dispatchopt.scenarios.scenario import (
+    EngineerOff,
+    JobArrives,
+    JobCancelled,
+    PartArrives,
+    Scenario,
+)
+from dispatchopt.simulate.policies import DispatchPolicy
+from dispatchopt.simulate.state import DispatchState, EngineerState
+from dispatchopt.solvers.matrices import problem_matrices
+
+# Order of simultaneous happenings: the world first, then engineers freeing up, then ticks.
+_WORLD, _FREE, _TICK = 0, 1, 2
+
+
+@dataclass
+class SimulationResult:
+    """One policy's day: the executed plan (actual times), when each job became known, and counts."""
+
+    policy: str
+    scenario: Scenario
+    plan: Plan
+    known_at: dict[str, datetime]
+    cancelled: set[str]
+    off_engineers: set[str]
+    decisions: int = 0
+    solve_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Route:
+    departure: datetime | None = None
+    stops: list[Stop] = field(default_factory=list)
+    breaks: list[BreakTaken] = field(default_factory=list)
+
+
+def simulate(scenario: Scenario, policy: DispatchPolicy) -> SimulationResult:
+    """Run ``policy`` through ``scenario``'s day; deterministic for a deterministic policy.
+
+    Engineers follow their queue: when free they take the next dispatchable job, take their
+    break first if the visit would end after the break's latest start, drive, wait for the
+    window, and work the job's *actual* duration. A visit that would end (as planned) past the
+    shift plus overtime allowance is skipped. A cancellation only stops a visit not yet
+    dispatched (once an engineer is on the way the visit happens). Single-shift days: the
+    simulator uses each engineer's first shift.
+    """
+    return _Simulation(scenario, policy).run()
+
+
+class _Simulation:
+    def __init__(self, scenario: Scenario, policy: DispatchPolicy) -> None:
+        self.sc = scenario
+        self.policy = policy
+        self.problem = scenario.problem
+        self.m = problem_matrices(self.problem)
+        self.point_location: dict[int, Location] = {}
+        for j in self.problem.jobs:
+            self.point_location.setdefault(self.m.job_point[j.id], j.location)
+        for e in self.problem.engineers:
+            self.point_location.setdefault(self.m.start_point[e.id], e.start_location)
+            self.point_location.setdefault(self.m.end_point[e.id], e.home)
+        self.states = {
+            e.id: EngineerState(e.id, self.m.start_point[e.id], e.shifts[0].start,
+                                breaks_left=sorted(e.shifts[0].breaks, key=lambda b: b.window.start))
+            for e in self.problem.engineers
+        }
+        self.routes = {e.id: _Route() for e in self.problem.engineers}
+        self.queues: dict[str, list[str]] = {e.id: [] for e in self.problem.engineers}
+        self.unknown = {ev.job_id for ev in scenario.events if isinstance(ev, JobArrives)}
+        self.on_hold = {ev.job_id for ev in scenario.events if isinstance(ev, PartArrives)}
+        self.known_at: dict[str, datetime] = {}
+        self.cancelled: set[str] = set()
+        self.off: set[str] = set()
+        self.started: set[str] = set()
+        self.heap: list[tuple[datetime, int, int, str, str]] = []
+        self.seq = 0
+        self.result = SimulationResult(policy.name, scenario, Plan(), self.known_at,
+                                       self.cancelled, self.off)
+
+    def push(self, at: datetime, order: int, kind: str, subject: str) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (at, order, self.seq, kind, subject))
+
+    def run(self) -> SimulationResult:
+        plan_at = self.sc.plan_time()
+        for job in self.problem.jobs:
+            if job.id not in self.unknown:
+                self.known_at[job.id] = plan_at
+        for ev in self.sc.events:
+            subject = ev.engineer_id if isinstance(ev, EngineerOff) else ev.job_id
+            self.push(max(ev.at, plan_at), _WORLD, ev.kind, subject)
+        for e in self.problem.engineers:
+            self.push(e.shifts[0].start, _FREE, "engineer_free", e.id)
+        first = min(e.shifts[0].start for e in self.problem.engineers)
+        last = max(e.shifts[0].end for e in self.problem.engineers)
+        every = self.policy.replan_every_minutes
+        if every:
+            tick = first + timedelta(minutes=every)
+            while tick < last:
+                self.push(tick, _TICK, "tick", "")
+                tick += timedelta(minutes=every)
+        self.decide(plan_at, "day_start", None)
+        while self.heap:
+            now, _, _, kind, subject = heapq.heappop(self.heap)
+            trigger = self.apply(now, kind, subject)
+            if trigger is not None:
+                self.decide(now, trigger, subject)
+            self.dispatch_all(now)
+        return self.finish()
+
+    def apply(self, now: datetime, kind: str, subject: str) -> str | None:
+        """Change the world; return the trigger name for the policy (None: nothing to decide)."""
+        if kind == JobArrives.model_fields["kind"].default:
+            self.unknown.discard(subject)
+            self.known_at[subject] = now
+        elif kind == PartArrives.model_fields["kind"].default:
+            self.on_hold.discard(subject)
+        elif kind == JobCancelled.model_fields["kind"].default:
+            if subject in self.started:
+                return None
+            self.cancelled.add(subject)
+            for q in self.queues.values():
+                if subject in q:
+                    q.remove(subject)
+        elif kind == EngineerOff.model_fields["kind"].default:
+            self.off.add(subject)
+            self.states[subject].available = False
+            self.queues[subject] = []
+        elif kind == "job_done":
+            st = self.states[subject]
+            st.point = self.m.job_point[st.committed or ""]
+            st.free_at = now
+            st.committed = None
+            st.committed_start = None
+            return "job_finished"
+        elif kind == "engineer_free":
+            return "engineer_free"
+        return kind
+
+    def pending(self) -> tuple[str, ...]:
+        return tuple(
+            j.id for j in self.problem.jobs
+            if j.id not in self.unknown and j.id not in self.on_hold and j.id not in self.cancelled
+            and j.id not in self.started
+        )
+
+    def decide(self, now: datetime, trigger: str, subject: str | None) -> None:
+        state = DispatchState(
+            now=now, trigger=trigger, full=self.problem, matrices=self.m, engineers=self.states,
+            pending=self.pending(), queues={k: tuple(v) for k, v in self.queues.items()},
+            point_location=self.point_location, subject=subject,
+        )
+        t0 = wallclock.perf_counter()
+        new = self.policy.decide(state)
+        self.result.solve_seconds += wallclock.perf_counter() - t0
+        self.result.decisions += 1
+        if not new:
+            return
+        for eid, jobs in sorted(new.items()):
+            if eid in self.queues and self.states[eid].available:
+                self.queues[eid] = [j for j in jobs if j in self.problem.job_by_id]
+
+    def dispatch_all(self, now: datetime) -> None:
+        for eid in sorted(self.states):
+            st = self.states[eid]
+            if st.available and st.committed is None and st.free_at <= now and self.queues[eid]:
+                self.dispatch(eid, now)
+
+    def dispatch(self, eid: str, now: datetime) -> None:
+        st = self.states[eid]
+        eng = self.problem.engineer_by_id[eid]
+        shift = eng.shifts[0]
+        limit = shift.end + timedelta(minutes=eng.overtime_minutes)
+        pending = set(self.pending())
+        queue = self.queues[eid]
+        while queue:
+            jid = queue.pop(0)
+            job = self.problem.job_by_id[jid]
+            if jid not in pending or not self._can_do(eid, jid):
+                continue
+            level = eng.skills.get(job.skills[0].skill) if job.skills else None
+            planned = timedelta(minutes=job.duration_for_level(level))
+            point = self.m.job_point[jid]
+            travel = timedelta(seconds=self.m.duration(st.point, point))
+            home = timedelta(seconds=self.m.duration(point, self.m.end_point[eid]))
+            leave = max(now, shift.start)
+            taken: list[BreakTaken] = []
+            kept = []
+            for brk in st.breaks_left:
+                length = timedelta(minutes=brk.duration_minutes)
+                start, _ = self._start(job, leave + travel)
+                if start + planned > brk.window.end - length or leave >= brk.window.end - length:
+                    b0 = max(leave, brk.window.start)
+                    taken.append(BreakTaken(start=b0, end=b0 + length))
+                    leave = b0 + length
+                else:
+                    kept.append(brk)
+            arrival = leave + travel
+            start, _ = self._start(job, arrival)
+            if start + planned + home > limit:
+                continue
+            st.breaks_left = kept
+            self.routes[eid].breaks.extend(taken)
+            # The scenario's actual minutes are for the required level; a senior is as much faster
+            # in reality as the plan assumes.
+            base = job.duration_minutes
+            actual = timedelta(minutes=self.sc.actual_minutes.get(jid, base))
+            if base > 0:
+                actual = actual * (planned / timedelta(minutes=base))
+            end = start + actual
+            route = self.routes[eid]
+            if route.departure is None:
+                route.departure = leave
+            route.stops.append(Stop(
+                job_id=jid, arrival=arrival, start=start, end=end,
+                travel_s=int(travel.total_seconds()),
+                distance_m=self.m.distance(st.point, point),
+                wait_s=int((start - arrival).total_seconds()),
+            ))
+            self.started.add(jid)
+            st.free_at = leave
+            st.committed = jid
+            st.committed_start = start
+            self.push(end, _FREE, "job_done", eid)
+            return
+
+    def _start(self, job: object, arrival: datetime) -> tuple[datetime, bool]:
+        """The service start for an engineer arriving at ``arrival``, and whether it is on time."""
+        from dispatchopt.models import Job
+
+        assert isinstance(job, Job)
+        t = arrival
+        if job.earliest_start is not None:
+            t = max(t, job.earliest_start)
+        if not job.time_windows:
+            return t, True
+        for w in sorted(job.time_windows, key=lambda w: w.start):
+            if t <= w.end:
+                return max(t, w.start), True
+        return t, False
+
+    def _can_do(self, eid: str, jid: str) -> bool:
+        from dispatchopt.models.skills import missing_skills
+
+        eng = self.problem.engineer_by_id[eid]
+        job = self.problem.job_by_id[jid]
+        if missing_skills(job.skills, eng.skills):
+            return False
+        if job.required_engineers and eid not in job.required_engineers:
+            return False
+        return eid not in job.excluded_engineers
+
+    def finish(self) -> SimulationResult:
+        routes: list[Route] = []
+        for eid in sorted(self.routes):
+            r = self.routes[eid]
+            if not r.stops or r.departure is None:
+                continue
+            st = self.states[eid]
+            last = r.stops[-1]
+            free = last.end
+            for brk in st.breaks_left:
+                b0 = max(brk.window.start, free)
+                if b0 + timedelta(minutes=brk.duration_minutes) > brk.window.end:
+                    continue  # the day gave no room for it: a missed break
+                r.breaks.append(BreakTaken(start=b0, end=b0 + timedelta(minutes=brk.duration_minutes)))
+                free = max(free, r.breaks[-1].end) if b0 >= last.end else free
+            home_point = self.m.end_point[eid]
+            ret = self.m.duration(self.m.job_point[last.job_id], home_point)
+            routes.append(Route(
+                engineer_id=eid, shift_index=0, departure=r.departure,
+                arrival=free + timedelta(seconds=ret), stops=r.stops,
+                breaks=sorted(r.breaks, key=lambda b: b.start),
+                return_travel_s=ret,
+                return_distance_m=self.m.distance(self.m.job_point[last.job_id], home_point),
+            ))
+        served = {s.job_id for r in routes for s in r.stops}
+        unassigned = [
+            Unassigned(job_id=j.id, reason=UnassignedReason.CAPACITY,
+                       detail=f"not served by the end of the day under policy {self.policy.name}")
+            for j in self.problem.jobs if j.id not in served and j.id not in self.cancelled
+        ]
+        self.result.plan = Plan(routes=routes, unassigned=unassigned)
+        return self.result

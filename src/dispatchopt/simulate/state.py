@@ -1,0 +1,118 @@
+"""What a dispatch policy sees at a decision point: the clock, the known work and the engineers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from dispatchopt.models import Break, Job, Location, Lock, Problem, Shift, TimeWindow
+from dispatchopt.models.skills import missing_skills
+from dispatchopt.solvers.matrices import ProblemMatrices
+
+
+@dataclass
+class EngineerState:
+    """Where an engineer is and from when they are free; ``committed`` is the job under way."""
+
+    engineer_id: str
+    point: int
+    free_at: datetime
+    available: bool = True
+    committed: str | None = None
+    committed_start: datetime | None = None
+    breaks_left: list[Break] = field(default_factory=list)
+
+
+@dataclass
+class DispatchState:
+    """A read-only view for :class:`~dispatchopt.simulate.policies.DispatchPolicy` at ``now``.
+
+    ``pending`` are known, dispatchable jobs nobody has started; ``queues`` are the engineers'
+    current lists of next jobs. :meth:`open_problem` is the rest of the day as a
+    :class:`Problem` a solver can take: pending jobs, plus each committed job locked to its
+    engineer at its start, engineers starting from where they last became free.
+    """
+
+    now: datetime
+    trigger: str
+    full: Problem
+    matrices: ProblemMatrices
+    engineers: Mapping[str, EngineerState]
+    pending: tuple[str, ...]
+    queues: Mapping[str, tuple[str, ...]]
+    point_location: Mapping[int, Location]
+    subject: str | None = None
+
+    @property
+    def idle(self) -> tuple[str, ...]:
+        """Available engineers with nothing under way and nothing queued, free by now."""
+        return tuple(
+            eid for eid, s in sorted(self.engineers.items())
+            if s.available and s.committed is None and not self.queues.get(eid)
+            and s.free_at <= self.now
+        )
+
+    def can_do(self, engineer_id: str, job_id: str) -> bool:
+        """True when the engineer holds the job's skills and restrictions allow the visit."""
+        eng = self.full.engineer_by_id[engineer_id]
+        job = self.full.job_by_id[job_id]
+        if missing_skills(job.skills, eng.skills):
+            return False
+        if job.required_engineers and engineer_id not in job.required_engineers:
+            return False
+        return engineer_id not in job.excluded_engineers
+
+    def travel_s(self, engineer_id: str, job_id: str) -> int:
+        """Driving seconds from the engineer's current point to the job."""
+        return self.matrices.duration(
+            self.engineers[engineer_id].point, self.matrices.job_point[job_id]
+        )
+
+    @cached_property
+    def open_problem(self) -> Problem:
+        """The rest of the day as a problem (built once per decision, on demand)."""
+        jobs: list[Job] = []
+        engineers = []
+        for eid, st in sorted(self.engineers.items()):
+            if not st.available:
+                continue
+            eng = self.full.engineer_by_id[eid]
+            shift = eng.shifts[0]
+            start = max(st.free_at, self.now if st.committed is None else st.free_at)
+            if start >= shift.end + timedelta(minutes=eng.overtime_minutes):
+                continue
+            end = max(shift.end, start + timedelta(minutes=1))
+            breaks = []
+            for brk in st.breaks_left:
+                w0 = max(brk.window.start, start)
+                if (brk.window.end - w0).total_seconds() / 60 >= brk.duration_minutes and brk.window.end <= end:
+                    breaks.append(Break(window=TimeWindow(start=w0, end=brk.window.end),
+                                        duration_minutes=brk.duration_minutes))
+            overtime = eng.overtime_minutes
+            if end > shift.end:
+                overtime = max(0.0, overtime - (end - shift.end).total_seconds() / 60)
+            engineers.append(eng.model_copy(update={
+                "start_location": self.point_location[st.point],
+                "end_location": eng.home,
+                "shifts": [Shift(start=start, end=end, breaks=breaks)],
+                "overtime_minutes": overtime,
+            }))
+            if st.committed is not None and st.committed_start is not None:
+                job = self.full.job_by_id[st.committed]
+                jobs.append(job.model_copy(update={
+                    "lock": Lock(engineer_id=eid, start=st.committed_start),
+                    "time_windows": [], "earliest_start": None, "after": [],
+                }))
+        for jid in self.pending:
+            job = self.full.job_by_id[jid]
+            jobs.append(job.model_copy(update={"after": [], "lock": None}))
+        known_engineers = {e.id for e in engineers}
+        cleaned = []
+        for job in jobs:
+            update = {f: [e for e in getattr(job, f) if e in known_engineers]
+                      for f in ("required_engineers", "preferred_engineers", "excluded_engineers")}
+            cleaned.append(job.model_copy(update=update))
+        return Problem(name=f"{self.full.name} @ {self.now.isoformat()}", jobs=cleaned,
+                       engineers=engineers, travel=self.full.travel, objective=self.full.objective)
