@@ -1,0 +1,221 @@
+"""The ``dispatchopt tickets`` sub-commands and the plan-from-database entry point."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dispatchopt.errors import DispatchoptError, InputError
+from dispatchopt.lifecycle.commands import parse_command
+from dispatchopt.lifecycle.importing import import_batch, read_import
+from dispatchopt.lifecycle.planning import plannable_tickets, tickets_to_problem
+from dispatchopt.lifecycle.sla import sla_intervals
+from dispatchopt.lifecycle.store import DEFAULT_DB, open_store
+from dispatchopt.lifecycle.ticket import TicketState
+from dispatchopt.models import Plan, Problem, TravelSettings
+
+Solve = Callable[..., Plan]
+"""``solve(problem, *, time_limit) -> Plan``, like ``dispatchopt.solvers.ortools_solver.solve``."""
+
+tickets_app = typer.Typer(
+    name="tickets",
+    help="Import, list, show and move tickets in a ticket database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Db = Annotated[
+    str, typer.Option("--db", help="SQLite file path or database URL (postgresql://...).")
+]
+Actor = Annotated[str, typer.Option("--by", help="Who does this (recorded in the event log).")]
+
+
+def _fail(exc: DispatchoptError) -> typer.Exit:
+    """Print ``exc`` as a message (never a traceback); bad input exits 2, other errors 1."""
+    Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+    return typer.Exit(2 if isinstance(exc, InputError) else 1)
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.isoformat(timespec="minutes")
+
+
+@tickets_app.command("import")
+def import_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON: a list of tickets, or an object with tickets, engineers and stock."
+        ),
+    ],
+    db: Db = DEFAULT_DB,
+    actor: Actor = "import",
+) -> None:
+    """Open the file's tickets (logging each intake step) and store its engineers and stock."""
+    try:
+        batch = read_import(file)
+        with open_store(db) as store:
+            opened = import_batch(store, batch, actor=actor)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    Console(highlight=False).print(
+        f"imported {len(opened)} ticket(s), {len(batch.engineers)} engineer(s), "
+        f"{len(batch.stock)} stock line(s) into {db}"
+    )
+
+
+@tickets_app.command("list")
+def list_cmd(
+    db: Db = DEFAULT_DB,
+    state: Annotated[
+        list[TicketState] | None, typer.Option("--state", help="Only these states (repeatable).")
+    ] = None,
+) -> None:
+    """One line per ticket: state, version, engineer and start."""
+    try:
+        with open_store(db) as store:
+            found = store.tickets(state or None)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    table = Table("ticket", "state", "version", "engineer", "start", "customer")
+    for t in found:
+        table.add_row(
+            t.id, t.state.value, str(t.version), t.engineer_id or "", _when(t.start), t.customer
+        )
+    Console(highlight=False).print(table)
+
+
+@tickets_app.command("show")
+def show_cmd(
+    ticket_id: Annotated[str, typer.Argument(help="The ticket's id.")],
+    db: Db = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
+) -> None:
+    """A ticket's state, its event log and its SLA timeline."""
+    try:
+        with open_store(db) as store:
+            ticket = store.get(ticket_id)
+            log = store.events(ticket_id)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    sla = sla_intervals(log)
+    console = Console(highlight=False)
+    if as_json:
+        out = {
+            "ticket": ticket.model_dump(mode="json"),
+            "events": [e.model_dump(mode="json") for e in log],
+            "sla": sla.model_dump(mode="json"),
+        }
+        console.print_json(json.dumps(out))
+        return
+    console.print(
+        f"{ticket.id}  {ticket.state.value}  (version {ticket.version})  "
+        f"engineer {ticket.engineer_id or '-'}  start {_when(ticket.start) or '-'}",
+        markup=False,
+    )
+    table = Table("#", "at", "by", "command", "from", "to", "payload")
+    for e in log:
+        payload = "" if e.command == "create" else json.dumps(e.payload, sort_keys=True)
+        table.add_row(
+            str(e.sequence),
+            _when(e.at),
+            e.actor,
+            e.command,
+            e.from_state.value if e.from_state else "",
+            e.to_state.value,
+            payload,
+        )
+    console.print(table)
+    console.print(f"SLA clock started {_when(sla.started)}; stopped {_when(sla.stopped) or '-'}")
+    for pause in sla.paused:
+        console.print(
+            f"  paused {_when(pause.start)} .. {_when(pause.end) or 'now'} ({pause.reason})"
+        )
+
+
+@tickets_app.command("do")
+def do_cmd(
+    ticket_id: Annotated[str, typer.Argument(help="The ticket's id.")],
+    command: Annotated[
+        str,
+        typer.Argument(
+            help="triage, schedule, dispatch, depart, arrive, resolve, close, cancel, reopen, ..."
+        ),
+    ],
+    db: Db = DEFAULT_DB,
+    arg: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A command argument as key=value (repeatable)."),
+    ] = None,
+    actor: Actor = "cli",
+) -> None:
+    """Run one lifecycle command on a ticket, e.g. ``do T1 dispatch`` or
+    ``do T1 resolve --set first_time_fix=true``."""
+    payload: dict[str, Any] = {}
+    for item in arg or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _fail(InputError([("--set", item, "expected key=value")]))
+        payload[key] = value
+    try:
+        cmd = parse_command(command, payload)
+        with open_store(db) as store:
+            ticket = store.execute(ticket_id, cmd, actor=actor)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    Console(highlight=False).print(
+        f"{ticket.id}: {command} -> {ticket.state.value} (version {ticket.version})"
+    )
+
+
+def plan_from_db(
+    db_url: str,
+    date: date,
+    time_limit: float,
+    solve: Solve | None = None,
+    *,
+    actor: str = "planner",
+    travel: TravelSettings | None = None,
+) -> Plan:
+    """Plan ``date``'s ready and scheduled tickets (dispatched / en-route / on-site ones pinned)
+    from the database, write the schedule back as ``schedule``/``unschedule`` commands, and
+    return the plan. Days are UTC days. If a ticket changed while the solver ran, nothing is
+    written and :class:`~dispatchopt.lifecycle.errors.VersionConflict` names the stale ones."""
+    if solve is None:
+        from dispatchopt.solvers.ortools_solver import solve as ortools_solve
+
+        solve = ortools_solve
+    with open_store(db_url) as store:
+        read = plannable_tickets(store.tickets(), date)
+        problem: Problem = tickets_to_problem(read, store.engineers(), date, travel=travel)
+        plan = solve(problem, time_limit=time_limit)
+        store.save_plan(plan, read, day=date, actor=actor)
+    return plan
+
+
+def plan_command(
+    db: Db = DEFAULT_DB,
+    day: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="The day to plan (UTC; default today)."),
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 10.0,
+) -> None:
+    """Plan a day from the ticket database and write the schedule back (for ``dispatchopt plan
+    --db``; the main CLI registers it)."""
+    from dispatchopt.io.report import print_plan
+
+    when = day.date() if day is not None else datetime.now(UTC).date()
+    try:
+        plan = plan_from_db(db, when, time_limit)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    print_plan(plan, Console(highlight=False))

@@ -1,0 +1,1 @@
+"""Tests of the ticket lifecycle, its planning bridge, store and CLI."""
