@@ -49,6 +49,7 @@ class ProblemMatrices:
     job_point: dict[str, int]
     start_point: dict[str, int]
     end_point: dict[str, int]
+    depot_point: dict[str, int]
 
     def duration(self, a: int, b: int) -> int:
         """Seconds from point ``a`` to point ``b``."""
@@ -70,10 +71,12 @@ def problem_matrices(problem: Problem) -> ProblemMatrices:
     job_point = {j.id: place(j.location) for j in problem.jobs}
     start_point = {e.id: place(e.start_location) for e in problem.engineers}
     end_point = {e.id: place(e.home) for e in problem.engineers}
+    depot_point = {d.id: place(d.location) for d in problem.depots}
     points = np.array(list(index), dtype=np.float64).reshape(len(index), 2)
     return ProblemMatrices(
         matrices=travel_model(problem.travel).matrices(points),
         job_point=job_point,
         start_point=start_point,
         end_point=end_point,
+        depot_point=depot_point,
     )
