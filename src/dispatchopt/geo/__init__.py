@@ -1,6 +1,39 @@
 """Geography: turns points into travel duration and distance matrices (knows no solver or model)."""
 
+from dispatchopt.geo.cache import CachedTravelModel
 from dispatchopt.geo.distance import Euclidean, GivenMatrix, Haversine, haversine_km
+from dispatchopt.geo.errors import TravelServiceError, TravelServiceWarning
 from dispatchopt.geo.matrix import TravelMatrices, TravelModel
+from dispatchopt.geo.osrm import OsrmTable
+from dispatchopt.geo.road_graph import ROAD_CLASS_SPEEDS_KMH, RoadGraph
+from dispatchopt.geo.time_dependent import (
+    SpeedProfile,
+    TimeDependentTravel,
+    slot_duration,
+    slot_matrices,
+    travel_time_at,
+    travel_times_at,
+)
+from dispatchopt.geo.vehicle import VehicleProfile
 
-__all__ = ["Euclidean", "GivenMatrix", "Haversine", "TravelMatrices", "TravelModel", "haversine_km"]
+__all__ = [
+    "ROAD_CLASS_SPEEDS_KMH",
+    "CachedTravelModel",
+    "Euclidean",
+    "GivenMatrix",
+    "Haversine",
+    "OsrmTable",
+    "RoadGraph",
+    "SpeedProfile",
+    "TimeDependentTravel",
+    "TravelMatrices",
+    "TravelModel",
+    "TravelServiceError",
+    "TravelServiceWarning",
+    "VehicleProfile",
+    "haversine_km",
+    "slot_duration",
+    "slot_matrices",
+    "travel_time_at",
+    "travel_times_at",
+]

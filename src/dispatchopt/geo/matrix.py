@@ -13,7 +13,7 @@ IntMatrix = npt.NDArray[np.int32]
 
 @dataclass(frozen=True)
 class TravelMatrices:
-    """``duration_s[i, j]`` seconds and ``distance_m[i, j]`` metres from point i to point j (int32)."""
+    """``duration_s[i, j]`` seconds and ``distance_m[i, j]`` metres from point i to j (int32)."""
 
     duration_s: IntMatrix
     distance_m: IntMatrix

@@ -10,13 +10,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatchopt.geo import Euclidean, GivenMatrix, Haversine, TravelMatrices, TravelModel
+from dispatchopt.errors import InputError
+from dispatchopt.geo import (
+    CachedTravelModel,
+    Euclidean,
+    GivenMatrix,
+    Haversine,
+    OsrmTable,
+    TravelMatrices,
+    TravelModel,
+)
+from dispatchopt.geo.road_graph import load_road_graph
 from dispatchopt.models import Location, Problem
 from dispatchopt.models.travel import TravelSettings
 
+_LAT_LON_KINDS = frozenset({"haversine", "road_graph", "osrm"})
+_MATRIX_KINDS = frozenset({"matrix", "matrix_file"})
+
 
 def travel_model(settings: TravelSettings) -> TravelModel:
-    """The geo implementation for a problem's travel settings."""
+    """The geo implementation for a problem's travel settings (base speeds: the time-of-day
+    and vehicle profiles are applied on top, see ``docs/travel.md``)."""
     if settings.kind == "haversine":
         return Haversine(speed_kmh=settings.speed_kmh, detour_factor=settings.detour_factor)
     if settings.kind == "euclidean":
@@ -25,20 +39,53 @@ def travel_model(settings: TravelSettings) -> TravelModel:
             truncate_decimals=settings.truncate_decimals,
             round_up=settings.round_up,
         )
-    return GivenMatrix(
-        duration_s=np.asarray(settings.durations_s, dtype=np.int32),
-        distance_m=None
-        if settings.distances_m is None
-        else np.asarray(settings.distances_m, dtype=np.int32),
-    )
+    if settings.kind == "matrix":
+        return GivenMatrix(
+            duration_s=np.asarray(settings.durations_s, dtype=np.int32),
+            distance_m=None
+            if settings.distances_m is None
+            else np.asarray(settings.distances_m, dtype=np.int32),
+        )
+    if settings.kind == "matrix_file":
+        return GivenMatrix.from_file(settings.path)
+    model: TravelModel
+    if settings.kind == "road_graph":
+        model = load_road_graph(
+            settings.path,
+            access_speed_kmh=settings.access_speed_kmh,
+            max_snap_m=settings.max_snap_m,
+        )
+    else:
+        model = OsrmTable(
+            base_url=settings.base_url,
+            profile=settings.profile,
+            timeout_s=settings.timeout_s,
+            retries=settings.retries,
+            backoff_s=settings.backoff_s,
+            max_batch=settings.max_batch,
+            fallback=Haversine() if settings.fallback == "haversine" else None,
+        )
+    if settings.cache_dir is not None:
+        model = CachedTravelModel(model, settings.cache_dir)
+    return model
 
 
 def _point(loc: Location, kind: str) -> tuple[float, float]:
-    if kind == "haversine":
-        return (float(loc.lat), float(loc.lon))  # type: ignore[arg-type]
-    if kind == "euclidean":
-        return (float(loc.x), float(loc.y))  # type: ignore[arg-type]
-    return (float(loc.matrix_index), 0.0)  # type: ignore[arg-type]
+    if kind in _LAT_LON_KINDS:
+        if loc.lat is None or loc.lon is None:
+            raise InputError([("location", _shown(loc), f"{kind} travel needs lat/lon")])
+        return (float(loc.lat), float(loc.lon))
+    if kind in _MATRIX_KINDS:
+        if loc.matrix_index is None:
+            raise InputError([("location", _shown(loc), f"{kind} travel needs matrix_index")])
+        return (float(loc.matrix_index), 0.0)
+    if loc.x is None or loc.y is None:
+        raise InputError([("location", _shown(loc), f"{kind} travel needs x/y")])
+    return (float(loc.x), float(loc.y))
+
+
+def _shown(loc: Location) -> dict[str, float | int]:
+    return {k: v for k, v in loc.model_dump().items() if v is not None}
 
 
 @dataclass(frozen=True)
