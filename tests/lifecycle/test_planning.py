@@ -1,0 +1,140 @@
+"""Tickets -> Problem and Plan -> commands: what the solver may move, what it must keep."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from dispatchopt.errors import InputError
+from dispatchopt.lifecycle import (
+    Arrive,
+    AwaitParts,
+    Command,
+    Depart,
+    Dispatch,
+    MarkReady,
+    Resolve,
+    Schedule,
+    Ticket,
+    Triage,
+    Unschedule,
+    apply,
+    create,
+    plan_to_commands,
+    tickets_to_problem,
+)
+from dispatchopt.models import Lock, Plan, Route, Stop, Unassigned, UnassignedReason
+
+from .conftest import at, engineer, spec
+
+DAY = date(2026, 3, 2)
+
+
+def ticket(ticket_id: str, *commands: Command, **extra: object) -> Ticket:
+    t, _ = create(spec(ticket_id, **extra), actor="desk", at=at(7))
+    for command in (Triage(), MarkReady(), *commands):
+        t, _ = apply(t, command, actor="desk", at=at(7, 30))
+    return t
+
+
+def stop(job_id: str, start: datetime) -> Stop:
+    return Stop(job_id=job_id, arrival=start, start=start, end=start + timedelta(minutes=45))
+
+
+def route(engineer_id: str, *stops: Stop) -> Route:
+    return Route(engineer_id=engineer_id, departure=at(8), arrival=at(17), stops=list(stops))
+
+
+@pytest.fixture
+def board() -> list[Ticket]:
+    """One ticket in each planning-relevant state."""
+    return [
+        ticket("ready"),
+        ticket("scheduled", Schedule(engineer_id="e1", start=at(9))),
+        ticket("dispatched", Schedule(engineer_id="e2", start=at(10)), Dispatch()),
+        ticket("on-site", Schedule(engineer_id="e1", start=at(8)), Dispatch(), Depart(), Arrive()),
+        ticket("parts", AwaitParts(sku="PUMP-7")),
+        ticket(
+            "resolved",
+            Schedule(engineer_id="e1", start=at(8)),
+            Dispatch(),
+            Depart(),
+            Arrive(),
+            Resolve(first_time_fix=True),
+        ),  # fmt: skip
+        ticket(
+            "tomorrow",
+            time_windows=[{"start": at(8) + timedelta(days=1), "end": at(17) + timedelta(days=1)}],
+        ),  # fmt: skip
+    ]
+
+
+def test_the_problem_frees_ready_and_scheduled_and_pins_dispatched_and_on_site(
+    board: list[Ticket],
+) -> None:
+    problem = tickets_to_problem(board, [engineer("e1"), engineer("e2")], DAY)
+    jobs = problem.job_by_id
+    assert sorted(jobs) == ["dispatched", "on-site", "ready", "scheduled"]
+    assert jobs["ready"].lock is None and jobs["scheduled"].lock is None
+    assert jobs["dispatched"].lock == Lock(engineer_id="e2", start=at(10))
+    assert jobs["on-site"].lock == Lock(engineer_id="e1", start=at(8))
+    assert jobs["ready"].duration_minutes == 45 and jobs["ready"].time_windows[0].start == at(8)
+
+
+def test_engineers_bring_only_the_days_shifts_and_off_duty_ones_stay_home(
+    board: list[Ticket],
+) -> None:
+    two_days = engineer("e1").model_copy(
+        update={"shifts": [*engineer("e1").shifts,
+                           *[s.model_copy(update={"start": s.start + timedelta(days=1),
+                                                  "end": s.end + timedelta(days=1)})
+                             for s in engineer("e1").shifts]]}
+    )  # fmt: skip
+    problem = tickets_to_problem([board[0]], [two_days, engineer("e2")], DAY + timedelta(days=1))
+    assert [e.id for e in problem.engineers] == ["e1"]
+    assert problem.engineers[0].shifts[0].start == at(8) + timedelta(days=1)
+
+
+def test_a_pinned_ticket_whose_engineer_is_off_that_day_is_an_input_error(
+    board: list[Ticket],
+) -> None:
+    with pytest.raises(InputError, match="dispatched but its engineer has no shift"):
+        tickets_to_problem(board, [engineer("e1")], DAY)
+
+
+def test_the_plan_writes_back_as_schedule_and_unschedule_commands(board: list[Ticket]) -> None:
+    plan = Plan(
+        routes=[
+            route("e1", stop("on-site", at(8)), stop("ready", at(11))),
+            route("e2", stop("dispatched", at(10))),
+        ],
+        unassigned=[
+            Unassigned(job_id="scheduled", reason=UnassignedReason.CAPACITY, detail="full")
+        ],
+    )
+    assert plan_to_commands(plan, board) == [
+        ("ready", Schedule(engineer_id="e1", start=at(11))),
+        ("scheduled", Unschedule()),
+    ]
+
+
+def test_a_scheduled_ticket_the_plan_leaves_in_place_gets_no_command(board: list[Ticket]) -> None:
+    plan = Plan(routes=[route("e1", stop("scheduled", at(9)))])
+    assert plan_to_commands(plan, board) == []
+    moved = Plan(routes=[route("e2", stop("scheduled", at(9)))])
+    assert plan_to_commands(moved, board) == [
+        ("scheduled", Schedule(engineer_id="e2", start=at(9)))
+    ]
+
+
+def test_a_plan_that_moves_a_dispatched_ticket_is_refused(board: list[Ticket]) -> None:
+    plan = Plan(routes=[route("e1", stop("dispatched", at(10)))])
+    with pytest.raises(InputError, match="dispatched to e2 at 2026-03-02T10:00:00"):
+        plan_to_commands(plan, board)
+
+
+def test_a_plan_that_serves_a_ticket_waiting_for_parts_is_refused(board: list[Ticket]) -> None:
+    plan = Plan(routes=[route("e1", stop("parts", at(10)))])
+    with pytest.raises(InputError, match="awaiting_parts: not plannable"):
+        plan_to_commands(plan, board)
