@@ -3,29 +3,47 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.models.rules import UnassignedReason
 
 
+class PartUse(BaseModel):
+    """Units of one SKU: used at a job, or picked up at a depot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str
+    quantity: int
+
+
 class Stop(BaseModel):
     """One visit on a route: when the engineer arrives, starts and finishes.
 
-    ``travel_s`` and ``distance_m`` are for the leg that leads to this stop; ``wait_s`` is the
-    time between arrival and start (early arrival before the window opens).
+    ``kind="job"`` serves the job ``job_id``; ``kind="pickup"`` is a stop at the depot whose id
+    is in ``job_id`` to collect ``parts`` (a restock). ``travel_s`` and ``distance_m`` are for
+    the leg that leads to this stop; ``wait_s`` is the time between arrival and start.
+    For jobs with an SLA, ``sla_due`` is the on-site due time and ``sla_slack_s`` how long
+    before it the visit starts (negative: breached). ``first_time_fix`` is the estimated
+    probability that this engineer fixes it at this visit.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     job_id: str
+    kind: Literal["job", "pickup"] = "job"
     arrival: datetime
     start: datetime
     end: datetime
     travel_s: int = 0
     distance_m: int = 0
     wait_s: int = 0
+    parts: list[PartUse] = Field(default_factory=list)
+    sla_due: datetime | None = None
+    sla_slack_s: int | None = None
+    first_time_fix: float | None = None
 
 
 class BreakTaken(BaseModel):
@@ -50,6 +68,11 @@ class Route(BaseModel):
     breaks: list[BreakTaken] = Field(default_factory=list)
     return_travel_s: int = 0
     return_distance_m: int = 0
+
+    @property
+    def jobs(self) -> list[Stop]:
+        """The stops that serve jobs (pickups left out)."""
+        return [s for s in self.stops if s.kind == "job"]
 
     @property
     def travel_s(self) -> int:
@@ -122,6 +145,6 @@ class Plan(BaseModel):
     def route_of(self, job_id: str) -> Route | None:
         """The route that serves ``job_id``, if any."""
         for route in self.routes:
-            if any(s.job_id == job_id for s in route.stops):
+            if any(s.job_id == job_id and s.kind == "job" for s in route.stops):
                 return route
         return None

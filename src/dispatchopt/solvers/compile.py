@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
 from dispatchopt.models import Engineer, Job, Problem, UnassignedReason
+from dispatchopt.models.parts import required_quantities
 from dispatchopt.models.skills import missing_skills
 from dispatchopt.solvers.matrices import ProblemMatrices, problem_matrices
 
@@ -65,6 +66,34 @@ class CompiledJob:
     lock_start: int | None
     soft_window: tuple[int, int, int, int] | None
     """``(start, end, early cost/s, late cost/s)`` in objective units."""
+    parts: tuple[tuple[str, int], ...] = ()
+    """Units used per SKU, sorted by SKU."""
+    sla_due: int | None = None
+    sla_late_cost_per_s: int = 0
+
+
+@dataclass(frozen=True)
+class CompiledVisit:
+    """An optional stop at a depot where a route may pick up parts (one node each)."""
+
+    depot_id: str
+    node: int
+    pool: int
+    """Index into ``CompiledProblem.pools``: the shelf this visit draws from."""
+    windows: tuple[tuple[int, int], ...]
+    """Start windows that leave the whole pickup inside the opening hours (and after the
+    pool's arrival time)."""
+    service: int
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Units on one shelf: a depot's stock now, or one expected arrival at a depot."""
+
+    depot_id: str
+    supply: dict[str, int | None]
+    """Units per SKU; ``None`` means unlimited."""
+    available_from: int
 
 
 @dataclass(frozen=True)
@@ -91,12 +120,22 @@ class CompiledProblem:
     precedences: list[tuple[int, int, int]] = field(default_factory=list)
     """``(before node, after node, before's longest service)``."""
     horizon: int = 0
-    arc_cost_per_m: dict[int, float] = field(default_factory=dict)
+    visits: list[CompiledVisit] = field(default_factory=list)
+    pools: list[Pool] = field(default_factory=list)
+    skus: list[str] = field(default_factory=list)
+    """SKUs some plannable job uses (one stock dimension each)."""
+    van_stock: list[dict[str, int]] = field(default_factory=list)
+    """Units per SKU in each vehicle's van at the start of its shift."""
 
     @property
     def num_nodes(self) -> int:
-        """Routing nodes: one per plannable job plus one per distinct start/end place."""
+        """Routing nodes: jobs, then depot visits, then distinct start/end places."""
         return len(self.node_point)
+
+    def visit_at(self, node: int) -> CompiledVisit | None:
+        """The depot visit at ``node``, if it is one."""
+        k = node - len(self.jobs)
+        return self.visits[k] if 0 <= k < len(self.visits) else None
 
     def travel(self) -> npt.NDArray[np.int64]:
         """Node-to-node travel seconds."""
@@ -113,6 +152,8 @@ class CompiledProblem:
         out = np.zeros(self.num_nodes, dtype=np.int64)
         for job in self.jobs:
             out[job.node] = job.service[vehicle]
+        for visit in self.visits:
+            out[visit.node] = visit.service
         return out
 
     def to_seconds(self, moment: datetime) -> int:
@@ -138,8 +179,9 @@ def _money_rate_per_s(per_hour: float) -> int:
     return round(per_hour * MONEY_SCALE / 3600)
 
 
-def _vehicles(problem: Problem, epoch: datetime, place_node: dict[int, int],
-              mats: ProblemMatrices) -> list[Vehicle]:
+def _vehicles(
+    problem: Problem, epoch: datetime, place_node: dict[int, int], mats: ProblemMatrices
+) -> list[Vehicle]:
     cost_mode = problem.objective.kind == "cost"
     out = []
     for eng in problem.engineers:
@@ -206,66 +248,48 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         jobs_in_order = [jobs_in_order[i] for i in order]
 
     travel = mats.matrices.duration_s
-    cost_mode = problem.objective.kind == "cost"
     mandatory_units = _penalty_units(problem, problem.objective.unassigned_penalty)
-
-    # Places (start/end) get nodes after the jobs; jobs first so job node == index in `jobs`.
-    place_points = sorted({mats.start_point[e.id] for e in problem.engineers}
-                          | {mats.end_point[e.id] for e in problem.engineers})
-    n_job_candidates = len(jobs_in_order)
+    place_points = sorted(
+        {mats.start_point[e.id] for e in problem.engineers}
+        | {mats.end_point[e.id] for e in problem.engineers}
+    )
     vehicles_tmp = _vehicles(problem, epoch, {p: p for p in place_points}, mats)
+    van_stock = _van_stock(problem, vehicles_tmp)
 
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
-    node_points: list[int] = []
     for job in jobs_in_order:
         verdict = _allowed_vehicles(problem, job, vehicles_tmp, epoch, travel, mats)
+        if not isinstance(verdict, Rejection):
+            verdict = _parts_verdict(problem, job, verdict, van_stock, vehicles_tmp, epoch)
         if isinstance(verdict, Rejection):
             rejected.append(verdict)
             continue
         allowed, wins = verdict
-        node = len(compiled_jobs)
-        node_points.append(mats.job_point[job.id])
-        service = tuple(
-            round(job.duration_for_level(_lead_level(job, problem.engineer_by_id[v.engineer_id])) * 60)
-            for v in vehicles_tmp
-        )
-        if job.optional:
-            penalty = _penalty_units(problem, job.penalty or 0.0)
-        else:
-            penalty = mandatory_units * (1 + job.priority)
-            if job.lock is not None:
-                penalty *= LOCK_PENALTY_FACTOR
-        soft = None
-        if job.soft_window is not None and cost_mode:
-            w = problem.objective.lateness_weight
-            soft = (
-                _seconds(job.soft_window.start, epoch),
-                _seconds(job.soft_window.end, epoch),
-                _money_rate_per_s(job.soft_window.early_cost_per_hour * w),
-                _money_rate_per_s(job.soft_window.late_cost_per_hour * w),
-            )
         compiled_jobs.append(
-            CompiledJob(
-                job_id=job.id,
-                node=node,
-                windows=tuple(wins),
-                service=service,
-                allowed=tuple(allowed),
-                demand=job.demand,
-                penalty=penalty,
-                lock_start=None
-                if job.lock is None or job.lock.start is None
-                else _seconds(job.lock.start, epoch),
-                soft_window=soft,
+            _compile_job(
+                problem,
+                job,
+                len(compiled_jobs),
+                allowed,
+                wins,
+                vehicles_tmp,
+                epoch,
+                mandatory_units,
             )
         )
-    assert len(compiled_jobs) + len(rejected) == n_job_candidates
 
     rejected, compiled_jobs = _drop_orphaned_successors(problem, rejected, compiled_jobs)
-    place_node = {p: len(compiled_jobs) + i for i, p in enumerate(place_points)}
-    node_point = np.array([mats.job_point[j.job_id] for j in compiled_jobs] + place_points,
-                          dtype=np.int64)
+    skus = sorted({sku for j in compiled_jobs for sku, _ in j.parts})
+    pools, visits = _depot_visits(problem, compiled_jobs, skus, len(vehicles_tmp), epoch, mats)
+    first_place = len(compiled_jobs) + len(visits)
+    place_node = {p: first_place + i for i, p in enumerate(place_points)}
+    node_point = np.array(
+        [mats.job_point[j.job_id] for j in compiled_jobs]
+        + [mats.depot_point[v.depot_id] for v in visits]
+        + place_points,
+        dtype=np.int64,
+    )
     vehicles = _vehicles(problem, epoch, place_node, mats)
     node_of = {j.job_id: j.node for j in compiled_jobs}
     precedences = []
@@ -274,7 +298,8 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
             pj = compiled_jobs[node_of[pred]]
             precedences.append((pj.node, j.node, max(pj.service)))
     horizon = max(
-        [v.hard_end for v in vehicles] + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
+        [v.hard_end for v in vehicles]
+        + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
     )
     return CompiledProblem(
         problem=problem,
@@ -286,7 +311,211 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         rejected=rejected,
         precedences=precedences,
         horizon=horizon,
+        visits=visits,
+        pools=pools,
+        skus=skus,
+        van_stock=van_stock,
     )
+
+
+def _compile_job(
+    problem: Problem,
+    job: Job,
+    node: int,
+    allowed: list[int],
+    wins: list[tuple[int, int]],
+    vehicles: list[Vehicle],
+    epoch: datetime,
+    mandatory_units: int,
+) -> CompiledJob:
+    service = tuple(
+        round(job.duration_for_level(_lead_level(job, problem.engineer_by_id[v.engineer_id])) * 60)
+        for v in vehicles
+    )
+    if job.optional:
+        penalty = _penalty_units(problem, job.penalty or 0.0)
+    else:
+        penalty = mandatory_units * (1 + job.priority)
+        if job.lock is not None:
+            penalty *= LOCK_PENALTY_FACTOR
+    soft = None
+    if job.soft_window is not None and problem.objective.kind == "cost":
+        w = problem.objective.lateness_weight
+        soft = (
+            _seconds(job.soft_window.start, epoch),
+            _seconds(job.soft_window.end, epoch),
+            _money_rate_per_s(job.soft_window.early_cost_per_hour * w),
+            _money_rate_per_s(job.soft_window.late_cost_per_hour * w),
+        )
+    due = problem.sla_deadline(job)
+    sla_due = None if due is None else _seconds(due, epoch)
+    late_cost = 0
+    if sla_due is not None and problem.sla_mode.kind == "soft":
+        per_hour = problem.sla_mode.late_cost_per_hour_for(job.sla_tier)
+        late_cost = max(1, round(_penalty_units(problem, per_hour) / 3600)) if per_hour else 0
+    return CompiledJob(
+        job_id=job.id,
+        node=node,
+        windows=tuple(wins),
+        service=service,
+        allowed=tuple(allowed),
+        demand=job.demand,
+        penalty=penalty,
+        lock_start=None
+        if job.lock is None or job.lock.start is None
+        else _seconds(job.lock.start, epoch),
+        soft_window=soft,
+        parts=tuple(sorted(required_quantities(job.parts).items())),
+        sla_due=sla_due,
+        sla_late_cost_per_s=late_cost,
+    )
+
+
+def _van_stock(problem: Problem, vehicles: list[Vehicle]) -> list[dict[str, int]]:
+    """Van stock per vehicle: an engineer's van is loaded for the first shift only (later shifts
+    of the same engineer start empty, a safe under-estimate of what is left)."""
+    seen: set[str] = set()
+    out = []
+    for v in vehicles:
+        eng = problem.engineer_by_id[v.engineer_id]
+        out.append({} if v.engineer_id in seen else dict(eng.van_stock))
+        seen.add(v.engineer_id)
+    return out
+
+
+def _parts_verdict(
+    problem: Problem,
+    job: Job,
+    verdict: tuple[list[int], list[tuple[int, int]]],
+    van_stock: list[dict[str, int]],
+    vehicles: list[Vehicle],
+    epoch: datetime,
+) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
+    """Apply SLA hard deadlines and parts availability to a job's allowed vehicles and windows."""
+    allowed, wins = verdict
+    due = problem.sla_deadline(job)
+    if due is not None and problem.sla_mode.kind == "hard":
+        cut = _seconds(due, epoch)
+        wins = [(a, min(b, cut)) for a, b in wins if a <= cut]
+        if not wins:
+            return Rejection(
+                job.id,
+                UnassignedReason.OUTSIDE_ALL_SHIFTS,
+                f"its SLA deadline {due.isoformat()} (hard) is before any window opens",
+            )
+    if not job.parts:
+        return allowed, wins
+    need = required_quantities(job.parts)
+    readiness = problem.parts_readiness(job)
+    if readiness.unavailable:
+        sku = readiness.unavailable[0]
+        return Rejection(
+            job.id,
+            UnassignedReason.PARTS_UNAVAILABLE,
+            f"part {sku} is in no van or depot and none is on its way",
+        )
+    shelf = _depot_supply(problem)
+    from_depot = {
+        sku for sku in need if shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= need[sku]
+    }
+    by_van = [
+        i
+        for i in allowed
+        if all(van_stock[i].get(sku, 0) >= q for sku, q in need.items() if sku not in from_depot)
+    ]
+    if not by_van:
+        ready = readiness.ready_at
+        sku = next(iter(sorted(set(need) - from_depot)), next(iter(need)))
+        if ready is not None and ready > max(v.hard_end for v in vehicles) * _S + epoch:
+            return Rejection(
+                job.id,
+                UnassignedReason.AWAITING_PARTS,
+                f"part {sku} is expected at {ready.isoformat()}, after the horizon",
+            )
+        return Rejection(
+            job.id,
+            UnassignedReason.AWAITING_PARTS,
+            f"part {sku} is not on any eligible engineer's van nor on a depot shelf yet",
+        )
+    ready = readiness.ready_at
+    if ready is not None and ready > epoch + max(vehicles[i].hard_end for i in by_van) * _S:
+        return Rejection(
+            job.id,
+            UnassignedReason.AWAITING_PARTS,
+            f"its parts can be picked up only from {ready.isoformat()}, after the horizon",
+        )
+    return by_van, wins
+
+
+def _depot_supply(problem: Problem) -> dict[str, int | None]:
+    """Units per SKU on all depot shelves and on their way (``None``: some depot is unlimited)."""
+    out: dict[str, int | None] = {}
+    for depot in problem.depots:
+        if getattr(depot, "unlimited", False):
+            for sku in {p.sku for p in problem.parts}:
+                out[sku] = None
+            continue
+        for sku, qty in depot.stock.items():
+            if out.get(sku, 0) is not None:
+                out[sku] = (out.get(sku) or 0) + qty
+    for arrival in problem.part_arrivals:
+        if out.get(arrival.sku, 0) is not None:
+            out[arrival.sku] = (out.get(arrival.sku) or 0) + arrival.quantity
+    return out
+
+
+def _depot_visits(
+    problem: Problem,
+    jobs: list[CompiledJob],
+    skus: list[str],
+    n_vehicles: int,
+    epoch: datetime,
+    mats: ProblemMatrices,
+) -> tuple[list[Pool], list[CompiledVisit]]:
+    """Shelves (stock now, and each expected arrival) and the optional visit nodes to reach them."""
+    if not skus:
+        return [], []
+    pools: list[Pool] = []
+    for depot in problem.depots:
+        if getattr(depot, "unlimited", False):
+            pools.append(Pool(depot.id, {sku: None for sku in skus}, 0))
+        elif any(depot.stock.get(sku, 0) > 0 for sku in skus):
+            pools.append(Pool(depot.id, {sku: depot.stock.get(sku, 0) for sku in skus}, 0))
+    for arrival in sorted(problem.part_arrivals, key=lambda a: (a.expected_at, a.depot_id, a.sku)):
+        if arrival.sku in skus:
+            pools.append(
+                Pool(
+                    arrival.depot_id,
+                    {sku: arrival.quantity if sku == arrival.sku else 0 for sku in skus},
+                    max(0, _seconds(arrival.expected_at, epoch)),
+                )
+            )
+    users = sum(1 for j in jobs if j.parts)
+    visits: list[CompiledVisit] = []
+    first = len(jobs)
+    for k, pool in enumerate(pools):
+        depot = problem.depot_by_id[pool.depot_id]
+        service = round(depot.pickup_minutes * 60)
+        if depot.opening_hours:
+            wins = [
+                (_seconds(w.start, epoch), _seconds(w.end, epoch) - service)
+                for w in sorted(depot.opening_hours, key=lambda w: w.start)
+            ]
+        else:
+            wins = [(0, 10**9)]
+        wins = [
+            (max(a, pool.available_from), b) for a, b in wins if b >= max(a, pool.available_from)
+        ]
+        if not wins:
+            continue
+        for _ in range(min(n_vehicles, users)):
+            visits.append(
+                CompiledVisit(pool.depot_id, first + len(visits), k, tuple(wins), service)
+            )
+    return pools, visits
+
+
+_S = timedelta(seconds=1)
 
 
 def _allowed_vehicles(
@@ -298,29 +527,45 @@ def _allowed_vehicles(
     mats: ProblemMatrices,
 ) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
     skilled = [
-        i for i, v in enumerate(vehicles)
+        i
+        for i, v in enumerate(vehicles)
         if not missing_skills(job.skills, problem.engineer_by_id[v.engineer_id].skills)
     ]
     if not skilled:
         needs = ", ".join(f"{r.skill}>={r.level}" for r in job.skills)
-        return Rejection(job.id, UnassignedReason.NO_ENGINEER_WITH_SKILL,
-                         f"no engineer has the skills it needs ({needs})")
+        return Rejection(
+            job.id,
+            UnassignedReason.NO_ENGINEER_WITH_SKILL,
+            f"no engineer has the skills it needs ({needs})",
+        )
     permitted = [
-        i for i in skilled
+        i
+        for i in skilled
         if (not job.required_engineers or vehicles[i].engineer_id in job.required_engineers)
         and vehicles[i].engineer_id not in job.excluded_engineers
         and (job.lock is None or vehicles[i].engineer_id == job.lock.engineer_id)
     ]
     if not permitted:
         if job.lock is not None:
-            return Rejection(job.id, UnassignedReason.LOCK_INFEASIBLE,
-                             f"locked to {job.lock.engineer_id}, who lacks the skills it needs")
-        return Rejection(job.id, UnassignedReason.ENGINEER_RESTRICTIONS,
-                         "the engineers with the right skills are excluded or not among the required ones")
-    loadable = [i for i in permitted if vehicles[i].capacity is None or job.demand <= vehicles[i].capacity]
+            return Rejection(
+                job.id,
+                UnassignedReason.LOCK_INFEASIBLE,
+                f"locked to {job.lock.engineer_id}, who lacks the skills it needs",
+            )
+        return Rejection(
+            job.id,
+            UnassignedReason.ENGINEER_RESTRICTIONS,
+            "the engineers with the right skills are excluded or not among the required ones",
+        )
+    loadable = [
+        i for i in permitted if vehicles[i].capacity is None or job.demand <= vehicles[i].capacity
+    ]
     if not loadable:
-        return Rejection(job.id, UnassignedReason.LOAD_EXCEEDS_CAPACITY,
-                         f"its load {job.demand} exceeds every eligible engineer's capacity")
+        return Rejection(
+            job.id,
+            UnassignedReason.LOAD_EXCEEDS_CAPACITY,
+            f"its load {job.demand} exceeds every eligible engineer's capacity",
+        )
     wins = _windows(job, epoch)
     point = mats.job_point[job.id]
     reachable = []
@@ -338,11 +583,17 @@ def _allowed_vehicles(
             reachable.append(i)
     if not reachable:
         if job.lock is not None and job.lock.start is not None:
-            return Rejection(job.id, UnassignedReason.LOCK_INFEASIBLE,
-                             "its locked start is outside its windows or the engineer's shift")
-        return Rejection(job.id, UnassignedReason.OUTSIDE_ALL_SHIFTS,
-                         "no eligible engineer's shift leaves time to reach it, do it and get back "
-                         "within its time windows")
+            return Rejection(
+                job.id,
+                UnassignedReason.LOCK_INFEASIBLE,
+                "its locked start is outside its windows or the engineer's shift",
+            )
+        return Rejection(
+            job.id,
+            UnassignedReason.OUTSIDE_ALL_SHIFTS,
+            "no eligible engineer's shift leaves time to reach it, do it and get back "
+            "within its time windows",
+        )
     return reachable, wins
 
 
@@ -359,14 +610,17 @@ def _drop_orphaned_successors(
                 continue
             lost = [p for p in problem.job_by_id[j.job_id].after if p in out]
             if lost:
-                rejected.append(Rejection(j.job_id, UnassignedReason.PREDECESSOR_UNASSIGNED,
-                                          f"it must follow {lost[0]}, which cannot be planned"))
+                rejected.append(
+                    Rejection(
+                        j.job_id,
+                        UnassignedReason.PREDECESSOR_UNASSIGNED,
+                        f"it must follow {lost[0]}, which cannot be planned",
+                    )
+                )
                 out.add(j.job_id)
                 changed = True
     kept = [j for j in jobs if j.job_id not in out]
-    renumbered = [
-        CompiledJob(**{**j.__dict__, "node": i}) for i, j in enumerate(kept)
-    ]
+    renumbered = [CompiledJob(**{**j.__dict__, "node": i}) for i, j in enumerate(kept)]
     return rejected, renumbered
 
 

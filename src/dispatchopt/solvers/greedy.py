@@ -1,27 +1,43 @@
 """The dispatcher's rule of thumb: first come, first served, to the nearest engineer who can go.
 
 Jobs are taken in order of their earliest possible start (locked jobs first); each is appended
-to the route of the engineer who can reach it soonest-by-distance while keeping every hard rule.
-No job is ever moved once placed. This is the baseline optimised plans are compared against.
+to the route of the engineer who is nearest to it and can still keep every hard rule, with a
+detour to a depot first when the van lacks a part. No job is ever moved once placed. This is the
+baseline that optimised plans are compared against.
 """
 
 from __future__ import annotations
 
+import copy
 import time as _time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 
 from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
-from dispatchopt.solvers.compile import CompiledJob, CompiledProblem, Vehicle, compile_problem
+from dispatchopt.models.plan import PartUse
+from dispatchopt.solvers.compile import CompiledProblem, Vehicle, compile_problem
 from dispatchopt.solvers.decode import unassigned_jobs
 from dispatchopt.solvers.summary import summarize
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Somewhere to go: a job, or a depot visit (``pool`` set) to pick up ``picks``."""
+
+    node: int
+    windows: tuple[tuple[int, int], ...]
+    service: int
+    job_id: str
+    pool: int | None = None
+    picks: tuple[tuple[str, int], ...] = ()
+
+
 @dataclass
 class _Leg:
-    job: CompiledJob
+    target: _Target
     arrival: int
     start: int
     end: int
@@ -32,59 +48,55 @@ class _State:
     vehicle: Vehicle
     node: int
     time: int
+    van: dict[str, int]
     load: int = 0
     pending: list[tuple[int, int, int]] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
     legs: list[_Leg] = field(default_factory=list)
 
 
-def _earliest_start(job: CompiledJob, ready: int) -> int | None:
-    for a, b in job.windows:
+def _earliest_start(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
+    for a, b in windows:
         if ready <= b:
             return max(a, ready)
     return None
 
 
-def _try_append(state: _State, job: CompiledJob, v: int, travel: np.ndarray,
-                release: int) -> tuple[_Leg, list[tuple[int, int]], int, int] | None:
-    """The leg, breaks taken before it, and the time/home arrival if ``job`` is appended."""
-    veh = state.vehicle
-    t = state.time
-    taken: list[tuple[int, int]] = []
-    pending = list(state.pending)
-    service = job.service[v]
+def _append(st: _State, target: _Target, travel: npt.NDArray[np.int64], release: int) -> bool:
+    """Append ``target`` to ``st`` in place (taking breaks that fall due first); False if the
+    route could no longer get home in time, leaving ``st`` partly changed (callers use a copy)."""
+    veh = st.vehicle
     while True:
-        arrival = t + int(travel[state.node, job.node])
-        start = _earliest_start(job, max(arrival, release))
+        arrival = st.time + int(travel[st.node, target.node])
+        start = _earliest_start(target.windows, max(arrival, release))
         if start is None:
-            return None
-        end = start + service
-        if pending and end > pending[0][1]:
-            lo, hi, dur = pending.pop(0)
-            b = max(t, lo)
+            return False
+        end = start + target.service
+        if st.pending and end > st.pending[0][1]:
+            lo, hi, dur = st.pending.pop(0)
+            b = max(st.time, lo)
             if b > hi:
-                return None
-            taken.append((b, b + dur))
-            t = b + dur
+                return False
+            st.taken.append((b, b + dur))
+            st.time = b + dur
             continue
         break
-    # Getting home: breaks due before arrival are taken right after the job.
+    st.legs.append(_Leg(target, arrival, start, end))
+    st.node, st.time = target.node, end
     home_t = end
-    for lo, hi, dur in pending:
-        if max(home_t, lo) + int(travel[job.node, veh.end_node]) > hi:
+    back = int(travel[target.node, veh.end_node])
+    for lo, hi, dur in st.pending:
+        if max(home_t, lo) + back > hi:
             b = max(home_t, lo)
             if b > hi:
-                return None
+                return False
             home_t = b + dur
-    home = home_t + int(travel[job.node, veh.end_node])
+    home = home_t + back
     if home > veh.hard_end:
-        return None
-    first_start = state.legs[0].start if state.legs else start
-    first_job = state.legs[0].job if state.legs else job
-    departure = first_start - int(travel[veh.start_node, first_job.node])
-    if veh.max_span is not None and home - max(veh.shift_start, departure) > veh.max_span:
-        return None
-    return _Leg(job, arrival, start, end), taken, end, home
+        return False
+    first = st.legs[0]
+    departure = max(veh.shift_start, first.start - int(travel[veh.start_node, first.target.node]))
+    return veh.max_span is None or home - departure <= veh.max_span
 
 
 def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
@@ -93,66 +105,119 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
     cp = compile_problem(problem, seed=seed)
     travel = cp.travel()
     states = [
-        _State(vehicle=veh, node=veh.start_node, time=veh.shift_start, pending=sorted(veh.breaks))
-        for veh in cp.vehicles
+        _State(
+            vehicle=veh,
+            node=veh.start_node,
+            time=veh.shift_start,
+            van=dict(cp.van_stock[v]),
+            pending=sorted(veh.breaks),
+        )
+        for v, veh in enumerate(cp.vehicles)
     ]
+    shelves = [dict(pool.supply) for pool in cp.pools]
+    pool_visit = {}
+    for visit in cp.visits:
+        pool_visit.setdefault(visit.pool, visit)
     end_of: dict[int, int] = {}
     served: set[str] = set()
-    node_preds = {j.node: [] for j in cp.jobs}  # type: dict[int, list[int]]
+    node_preds: dict[int, list[int]] = {j.node: [] for j in cp.jobs}
     for before, after, _ in cp.precedences:
         node_preds[after].append(before)
-    order = sorted(cp.jobs, key=lambda j: (j.lock_start is None, j.windows[0][0], j.node))
-    pending_jobs = list(order)
+    waiting = sorted(cp.jobs, key=lambda j: (j.lock_start is None, j.windows[0][0], j.node))
     progress = True
-    while pending_jobs and progress:
+    while waiting and progress:
         progress = False
-        for job in list(pending_jobs):
+        for job in list(waiting):
             preds = node_preds[job.node]
             if any(p not in end_of for p in preds):
                 continue
-            pending_jobs.remove(job)
+            waiting.remove(job)
             progress = True
             release = max((end_of[p] for p in preds), default=0)
-            best = None
+            target = _Target(job.node, job.windows, 0, job.job_id)
+            best: tuple[tuple[int, int, int], _State, int | None] | None = None
             for v in job.allowed:
                 st = states[v]
                 cap = st.vehicle.capacity
                 if cap is not None and st.load + job.demand > cap:
                     continue
-                result = _try_append(st, job, v, travel, release)
-                if result is None:
-                    continue
-                key = (int(travel[st.node, job.node]), result[0].start, v)
-                if best is None or key < best[0]:
-                    best = (key, v, result)
+                short = {
+                    sku: q - st.van.get(sku, 0) for sku, q in job.parts if st.van.get(sku, 0) < q
+                }
+                options: list[int | None] = (
+                    [None]
+                    if not short
+                    else [
+                        k
+                        for k, shelf in enumerate(shelves)
+                        if k in pool_visit
+                        and all(
+                            shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= q
+                            for sku, q in short.items()
+                        )
+                    ]
+                )
+                for pool in options:
+                    trial = copy.deepcopy(st)
+                    if pool is not None:
+                        visit = pool_visit[pool]
+                        pick = _Target(
+                            visit.node,
+                            visit.windows,
+                            visit.service,
+                            visit.depot_id,
+                            pool,
+                            tuple(sorted(short.items())),
+                        )
+                        if not _append(trial, pick, travel, 0):
+                            continue
+                    if not _append(trial, _with_service(target, job.service[v]), travel, release):
+                        continue
+                    key = (
+                        int(travel[st.node, job.node if pool is None else pool_visit[pool].node]),
+                        trial.legs[-1].start,
+                        v,
+                    )
+                    if best is None or key < best[0]:
+                        best = (key, trial, pool)
             if best is None:
                 continue
-            _, v, (leg, taken, end, _home) = best
-            st = states[v]
-            st.taken.extend(taken)
-            st.pending = st.pending[len(taken):]
-            st.legs.append(leg)
-            st.node, st.time, st.load = job.node, end, st.load + job.demand
-            end_of[job.node] = end
+            _, trial, pool = best
+            v = best[0][2]
+            if pool is not None:
+                for sku, q in trial.legs[-2].target.picks:
+                    trial.van[sku] = trial.van.get(sku, 0) + q
+                    if shelves[pool].get(sku) is not None:
+                        shelves[pool][sku] = (shelves[pool][sku] or 0) - q
+            for sku, q in job.parts:
+                trial.van[sku] -= q
+            trial.load += job.demand
+            states[v] = trial
+            end_of[job.node] = trial.legs[-1].end
             served.add(job.job_id)
-    plan = Plan(routes=[_route(cp, st, travel) for st in states if st.legs],
-                unassigned=unassigned_jobs(cp, served))
-    plan.summary = summarize(problem, plan, solver="greedy",
-                             solve_seconds=_time.perf_counter() - started)
+    routes = [_route(cp, st, travel) for st in states if st.legs]
+    plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
+    plan.summary = summarize(
+        problem, plan, solver="greedy", solve_seconds=_time.perf_counter() - started
+    )
     return plan
 
 
-def _route(cp: CompiledProblem, st: _State, travel: np.ndarray) -> Route:
+def _with_service(target: _Target, service: int) -> _Target:
+    return _Target(target.node, target.windows, service, target.job_id)
+
+
+def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Route:
     veh = st.vehicle
     distance = cp.distance()
 
-    def at(s: int) -> object:
+    def at(s: int) -> datetime:
         return cp.epoch + timedelta(seconds=s)
 
     taken = list(st.taken)
     last = st.legs[-1]
     home_t = last.end
-    back = int(travel[last.job.node, veh.end_node])
+    back = int(travel[last.target.node, veh.end_node])
     for lo, hi, dur in st.pending:
         after_home = max(home_t + back, lo)
         b = after_home if after_home <= hi else max(home_t, lo)
@@ -162,18 +227,31 @@ def _route(cp: CompiledProblem, st: _State, travel: np.ndarray) -> Route:
     first = st.legs[0]
     before_first = sum(b - a for a, b in taken if b <= first.start)
     departure = max(
-        veh.shift_start, first.start - int(travel[veh.start_node, first.job.node]) - before_first
+        veh.shift_start, first.start - int(travel[veh.start_node, first.target.node]) - before_first
     )
     stops = []
     prev_node, prev_end = veh.start_node, departure
     for leg in st.legs:
-        t = int(travel[prev_node, leg.job.node])
+        tgt = leg.target
+        t = int(travel[prev_node, tgt.node])
         gap_breaks = sum(b - a for a, b in taken if prev_end <= a and b <= leg.start)
         arrival = min(leg.start, prev_end + t + gap_breaks)
-        stops.append(Stop(job_id=leg.job.job_id, arrival=at(arrival), start=at(leg.start),
-                          end=at(leg.end), travel_s=t, distance_m=int(distance[prev_node, leg.job.node]),
-                          wait_s=leg.start - arrival))
-        prev_node, prev_end = leg.job.node, leg.end
+        job = None if tgt.pool is not None else cp.jobs[tgt.node]
+        parts = tgt.picks if job is None else job.parts
+        stops.append(
+            Stop(
+                job_id=tgt.job_id,
+                kind="job" if job else "pickup",
+                arrival=at(arrival),
+                start=at(leg.start),
+                end=at(leg.end),
+                travel_s=t,
+                distance_m=int(distance[prev_node, tgt.node]),
+                wait_s=leg.start - arrival,
+                parts=[PartUse(sku=s, quantity=q) for s, q in parts],
+            )
+        )
+        prev_node, prev_end = tgt.node, leg.end
     return Route(
         engineer_id=veh.engineer_id,
         shift_index=veh.shift_index,

@@ -35,7 +35,10 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     """Create manager, model, dimensions, windows, breaks, skills and disjunctions."""
     vehicles = cp.vehicles
     manager = pywrapcp.RoutingIndexManager(
-        cp.num_nodes, len(vehicles), [v.start_node for v in vehicles], [v.end_node for v in vehicles]
+        cp.num_nodes,
+        len(vehicles),
+        [v.start_node for v in vehicles],
+        [v.end_node for v in vehicles],
     )
     routing = pywrapcp.RoutingModel(manager)
     travel = cp.travel()
@@ -67,8 +70,10 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     cost_eval: dict[tuple[float, bytes], int] = {}
     for v, veh in enumerate(vehicles):
         surcharge = preferred.get(veh.engineer_id)
-        key = (veh.cost_per_m if base_cost is None else -1.0,
-               b"" if surcharge is None else surcharge.tobytes())
+        key = (
+            veh.cost_per_m if base_cost is None else -1.0,
+            b"" if surcharge is None else surcharge.tobytes(),
+        )
         if key not in cost_eval:
             matrix = base_cost if base_cost is not None else np.rint(distance * veh.cost_per_m)
             if surcharge is not None:
@@ -103,12 +108,25 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
             routing.VehicleVar(index).SetValues([-1, *job.allowed])
         routing.AddDisjunction([index], job.penalty)
+        if job.sla_due is not None and job.sla_late_cost_per_s:
+            # One soft upper bound per node in OR-Tools: the SLA promise outranks a soft window.
+            time.SetCumulVarSoftUpperBound(index, max(job.sla_due, 0), job.sla_late_cost_per_s)
+        elif job.soft_window is not None and job.soft_window[3]:
+            time.SetCumulVarSoftUpperBound(index, max(job.soft_window[1], 0), job.soft_window[3])
         if job.soft_window is not None:
-            s, e, early, late = job.soft_window
-            if late:
-                time.SetCumulVarSoftUpperBound(index, max(e, 0), late)
+            s, _, early, _ = job.soft_window
             if early and s > 0:
                 time.SetCumulVarSoftLowerBound(index, s, early)
+
+    for visit in cp.visits:
+        index = manager.NodeToIndex(visit.node)
+        cumul = time.CumulVar(index)
+        cumul.SetRange(visit.windows[0][0], min(visit.windows[-1][1], cp.horizon))
+        for (_, b), (a, _) in zip(visit.windows, visit.windows[1:], strict=False):
+            if a > b + 1:
+                cumul.RemoveInterval(b + 1, a - 1)
+        routing.AddDisjunction([index], 0)
+    _add_stock_dimensions(cp, manager, routing)
 
     for before, after, service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
@@ -150,7 +168,9 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
     penalty = cp.problem.objective.non_preferred_penalty
     if not penalty:
         return {}
-    scale = {"cost": MONEY_SCALE, "distance": 1_000, "travel_time": 3_600}[cp.problem.objective.kind]
+    scale = {"cost": MONEY_SCALE, "distance": 1_000, "travel_time": 3_600}[
+        cp.problem.objective.kind
+    ]
     out: dict[str, np.ndarray] = {}
     prefs = [(j.node, set(cp.problem.job_by_id[j.job_id].preferred_engineers)) for j in cp.jobs]
     prefs = [(n, p) for n, p in prefs if p]
@@ -164,3 +184,48 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
         if vec.any():
             out[eng.id] = vec
     return out
+
+
+def _add_stock_dimensions(
+    cp: CompiledProblem, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel
+) -> None:
+    """One dimension per SKU whose cumul is the units in the van.
+
+    The van starts with its stock, each job takes its units (the cumul may never go below
+    zero), and only a depot visit has slack: the units picked up there. The slack of all visits
+    to one shelf is bounded by the shelf's stock, so no two jobs get the same last unit.
+    """
+    if not cp.skus:
+        return
+    solver = routing.solver()
+    visit_index = {manager.NodeToIndex(v.node): v for v in cp.visits}
+    for sku in cp.skus:
+        use = np.zeros(cp.num_nodes, dtype=np.int64)
+        for job in cp.jobs:
+            use[job.node] = dict(job.parts).get(sku, 0)
+        cap = int(use.sum()) + max((van.get(sku, 0) for van in cp.van_stock), default=0) + 1
+        evaluator = routing.RegisterUnaryTransitVector((-use).tolist())
+        name = f"Stock:{sku}"
+        routing.AddDimensionWithVehicleCapacity(
+            evaluator, cap, [cap] * len(cp.vehicles), False, name
+        )
+        dim = routing.GetDimensionOrDie(name)
+        for v in range(len(cp.vehicles)):
+            dim.CumulVar(routing.Start(v)).SetValue(cp.van_stock[v].get(sku, 0))
+        by_pool: dict[int, list[pywrapcp.IntVar]] = {}
+        for index in range(routing.Size()):
+            if routing.IsEnd(index):
+                continue
+            visit = visit_index.get(index)
+            supply = None if visit is None else cp.pools[visit.pool].supply.get(sku, 0)
+            slack = dim.SlackVar(index)
+            if visit is None or supply == 0:
+                slack.SetValue(0)
+                continue
+            solver.Add(slack <= cap * routing.ActiveVar(index))
+            routing.AddToAssignment(slack)
+            by_pool.setdefault(visit.pool, []).append(slack)
+        for pool, slacks in by_pool.items():
+            supply = cp.pools[pool].supply.get(sku)
+            if supply is not None:
+                solver.Add(solver.Sum(slacks) <= supply)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from dispatchopt.models import Plan, Problem, Summary
 
 
-def summarize(problem: Problem, plan: Plan, *, solver: str, objective: float | None = None,
-              solve_seconds: float = 0.0) -> Summary:
+def summarize(
+    problem: Problem,
+    plan: Plan,
+    *,
+    solver: str,
+    objective: float | None = None,
+    solve_seconds: float = 0.0,
+) -> Summary:
     """The summary of ``plan``: every figure comes from the routes, so any solver gets the same."""
     travel = distance = working = overtime = waiting = 0
     cost = 0.0
@@ -26,13 +32,13 @@ def summarize(problem: Problem, plan: Plan, *, solver: str, objective: float | N
             + eng.cost_per_km * route.distance_m / 1000
             + eng.overtime_cost_per_hour * over / 3600
         )
-        for stop in route.stops:
+        for stop in route.jobs:
             soft = problem.job_by_id[stop.job_id].soft_window
             if soft is not None:
                 late = max(0.0, (stop.start - soft.end).total_seconds())
                 early = max(0.0, (soft.start - stop.start).total_seconds())
                 cost += (soft.late_cost_per_hour * late + soft.early_cost_per_hour * early) / 3600
-    served = sum(len(r.stops) for r in plan.routes)
+    served = sum(len(r.jobs) for r in plan.routes)
     return Summary(
         jobs_total=len(problem.jobs),
         jobs_served=served,
