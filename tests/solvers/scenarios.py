@@ -16,23 +16,40 @@ def at(clock: str) -> datetime:
     return DAY + timedelta(hours=h, minutes=m)
 
 
-def engineer(eid: str, x: float = 0, y: float = 0, shift: tuple[str, str] = ("08:00", "17:00"),
-             breaks: list[tuple[str, str, float]] | None = None, **extra: Any) -> dict[str, Any]:
+def engineer(
+    eid: str,
+    x: float = 0,
+    y: float = 0,
+    shift: tuple[str, str] = ("08:00", "17:00"),
+    breaks: list[tuple[str, str, float]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """An engineer dict starting and ending at (x, y)."""
     return {
         "id": eid,
         "start_location": {"x": x, "y": y},
-        "shifts": [{
-            "start": at(shift[0]), "end": at(shift[1]),
-            "breaks": [{"window": {"start": at(a), "end": at(b)}, "duration_minutes": d}
-                       for a, b, d in breaks or []],
-        }],
+        "shifts": [
+            {
+                "start": at(shift[0]),
+                "end": at(shift[1]),
+                "breaks": [
+                    {"window": {"start": at(a), "end": at(b)}, "duration_minutes": d}
+                    for a, b, d in breaks or []
+                ],
+            }
+        ],
         **extra,
     }
 
 
-def job(jid: str, x: float, y: float, minutes: float = 30,
-        windows: list[tuple[str, str]] | None = None, **extra: Any) -> dict[str, Any]:
+def job(
+    jid: str,
+    x: float,
+    y: float,
+    minutes: float = 30,
+    windows: list[tuple[str, str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """A job dict at (x, y)."""
     return {
         "id": jid,
@@ -45,9 +62,14 @@ def job(jid: str, x: float, y: float, minutes: float = 30,
 
 def problem(jobs: list[dict[str, Any]], engineers: list[dict[str, Any]], **extra: Any) -> Problem:
     """A problem on x/y Euclidean travel at 60 km/h."""
-    return Problem.model_validate({
-        "jobs": jobs, "engineers": engineers, "travel": {"kind": "euclidean"}, **extra,
-    })
+    return Problem.model_validate(
+        {
+            "jobs": jobs,
+            "engineers": engineers,
+            "travel": {"kind": "euclidean"},
+            **extra,
+        }
+    )
 
 
 def fridge_and_boiler_day() -> Problem:
@@ -56,7 +78,14 @@ def fridge_and_boiler_day() -> Problem:
     lunch = [("11:30", "13:30", 30)]
     return problem(
         jobs=[
-            job("fridge-am", 2, 1, 45, [("08:00", "10:00")], skills=[{"skill": "fridge", "level": 2}]),
+            job(
+                "fridge-am",
+                2,
+                1,
+                45,
+                [("08:00", "10:00")],
+                skills=[{"skill": "fridge", "level": 2}],
+            ),
             job("fridge-2", 4, 3, 60, skills=[{"skill": "fridge"}]),
             job("boiler", 18, 2, 90, skills=[{"skill": "gas", "level": 2}]),
             job("gas-check", 10, 5, 30, [("13:00", "16:00")], skills=[{"skill": "gas"}]),

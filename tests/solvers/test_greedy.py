@@ -17,22 +17,30 @@ def test_greedy_plans_the_fridge_and_boiler_day_validly() -> None:
 
 
 def test_greedy_sends_the_nearest_engineer() -> None:
-    day = problem([job("west", 1, 0), job("east", 19, 0)], [engineer("ana", 0, 0), engineer("ben", 20, 0)])
+    day = problem(
+        [job("west", 1, 0), job("east", 19, 0)], [engineer("ana", 0, 0), engineer("ben", 20, 0)]
+    )
     plan = solve_greedy(day)
     assert {r.engineer_id: [s.job_id for s in r.stops] for r in plan.routes} == {
-        "ana": ["west"], "ben": ["east"]}
+        "ana": ["west"],
+        "ben": ["east"],
+    }
 
 
 def test_greedy_takes_the_break_when_it_is_due() -> None:
-    day = problem([job(f"j{i}", i + 1, 0, 60) for i in range(6)],
-                  [engineer("ana", breaks=[("11:00", "12:30", 30)])])
+    day = problem(
+        [job(f"j{i}", i + 1, 0, 60) for i in range(6)],
+        [engineer("ana", breaks=[("11:00", "12:30", 30)])],
+    )
     plan = solve_greedy(day)
     assert validate(day, plan) == []
     assert len(plan.routes[0].breaks) == 1
 
 
 def test_greedy_fills_the_day_then_explains() -> None:
-    day = problem([job(f"j{i}", 1, 0, 180) for i in range(4)], [engineer("ana", shift=("08:00", "15:00"))])
+    day = problem(
+        [job(f"j{i}", 1, 0, 180) for i in range(4)], [engineer("ana", shift=("08:00", "15:00"))]
+    )
     plan = solve_greedy(day)
     assert validate(day, plan) == []
     assert len(plan.routes[0].stops) == 2

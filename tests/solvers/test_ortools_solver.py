@@ -29,8 +29,9 @@ def test_fridge_and_boiler_day_serves_everything_validly() -> None:
 
 
 def test_job_needing_a_skill_nobody_has_is_unassigned_with_reason() -> None:
-    day = problem([job("aircon", 1, 1, skills=[{"skill": "aircon"}]), job("ok", 2, 2)],
-                  [engineer("ana")])
+    day = problem(
+        [job("aircon", 1, 1, skills=[{"skill": "aircon"}]), job("ok", 2, 2)], [engineer("ana")]
+    )
     plan = solve(day, time_limit=0.3)
     assert [(u.job_id, u.reason) for u in plan.unassigned] == [
         ("aircon", UnassignedReason.NO_ENGINEER_WITH_SKILL)
@@ -67,8 +68,10 @@ def test_optional_job_far_away_is_not_worth_its_penalty() -> None:
 
 def test_lock_pins_engineer_and_start() -> None:
     day = problem(
-        [job("pinned", 5, 5, lock={"engineer_id": "ben", "start": "2025-06-02T10:00:00Z"}),
-         job("free", 1, 1)],
+        [
+            job("pinned", 5, 5, lock={"engineer_id": "ben", "start": "2025-06-02T10:00:00Z"}),
+            job("free", 1, 1),
+        ],
         [engineer("ana"), engineer("ben", 10, 10)],
     )
     plan = solve(day, time_limit=0.5)
@@ -80,8 +83,11 @@ def test_lock_pins_engineer_and_start() -> None:
 
 def test_precedence_and_capacity_are_kept() -> None:
     day = problem(
-        [job("deliver", 3, 0, 20, demand=3), job("install", 6, 0, 60, after=["deliver"], demand=1),
-         job("other", 2, 2, 20, demand=2)],
+        [
+            job("deliver", 3, 0, 20, demand=3),
+            job("install", 6, 0, 60, after=["deliver"], demand=1),
+            job("other", 2, 2, 20, demand=2),
+        ],
         [engineer("ana", capacity=4), engineer("ben", 6, 0, capacity=4)],
     )
     plan = solve(day, time_limit=0.5)
@@ -92,8 +98,10 @@ def test_precedence_and_capacity_are_kept() -> None:
 def test_skill_level_changes_duration() -> None:
     day = problem(
         [job("ac", 1, 0, 90, skills=[{"skill": "aircon", "level": 1}], duration_by_level={3: 45})],
-        [engineer("senior", skills={"aircon": 3}, cost_per_hour=10),
-         engineer("junior", skills={"aircon": 1}, cost_per_hour=10)],
+        [
+            engineer("senior", skills={"aircon": 3}, cost_per_hour=10),
+            engineer("junior", skills={"aircon": 1}, cost_per_hour=10),
+        ],
     )
     plan = solve(day, time_limit=0.3)
     assert validate(day, plan) == []

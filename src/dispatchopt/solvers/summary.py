@@ -1,4 +1,4 @@
-"""Plan-wide figures (travel, working time, overtime, cost) recomputed from the routes themselves."""
+"""Plan-wide figures (travel, working time, overtime, cost) recomputed from the routes."""
 
 from __future__ import annotations
 
