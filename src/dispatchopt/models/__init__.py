@@ -1,13 +1,46 @@
 """The domain model: jobs, engineers, problems and plans (pydantic v2, no solver imports)."""
 
+from dispatchopt.models.calendar import (
+    BusinessCalendar,
+    DailyHours,
+    add_business_time,
+    business_time_between,
+)
 from dispatchopt.models.engineer import Break, Engineer, Shift
+from dispatchopt.models.first_time_fix import FirstTimeFixModel, first_time_fix
 from dispatchopt.models.job import Job, Lock
 from dispatchopt.models.location import Location
 from dispatchopt.models.objective import Objective
+from dispatchopt.models.parts import (
+    Depot,
+    Part,
+    PartArrival,
+    PartRequirement,
+    PartsReadiness,
+    Shortfall,
+    SkuReadiness,
+    Stock,
+    StockHolder,
+    Withdrawal,
+    parts_readiness,
+    stock_shortfalls,
+)
 from dispatchopt.models.plan import BreakTaken, Plan, Route, Stop, Summary, Unassigned
 from dispatchopt.models.problem import Problem
 from dispatchopt.models.rules import Rule, UnassignedReason
 from dispatchopt.models.skills import SkillRequirement
+from dispatchopt.models.sla import (
+    PauseReason,
+    SlaClock,
+    SlaMode,
+    SlaPause,
+    SlaPolicy,
+    SlaStage,
+    SlaState,
+    compliance_by_tier,
+    sla_due,
+    sla_slack,
+)
 from dispatchopt.models.time_window import SoftWindow, TimeWindow
 from dispatchopt.models.travel import EuclideanTravel, HaversineTravel, MatrixTravel, TravelSettings
 from dispatchopt.models.violation import Violation
@@ -15,21 +48,40 @@ from dispatchopt.models.violation import Violation
 __all__ = [
     "Break",
     "BreakTaken",
+    "BusinessCalendar",
+    "DailyHours",
+    "Depot",
     "Engineer",
     "EuclideanTravel",
+    "FirstTimeFixModel",
     "HaversineTravel",
     "Job",
     "Location",
     "Lock",
     "MatrixTravel",
     "Objective",
+    "Part",
+    "PartArrival",
+    "PartRequirement",
+    "PartsReadiness",
+    "PauseReason",
     "Plan",
     "Problem",
     "Route",
     "Rule",
     "Shift",
+    "Shortfall",
     "SkillRequirement",
+    "SkuReadiness",
+    "SlaClock",
+    "SlaMode",
+    "SlaPause",
+    "SlaPolicy",
+    "SlaStage",
+    "SlaState",
     "SoftWindow",
+    "Stock",
+    "StockHolder",
     "Stop",
     "Summary",
     "TimeWindow",
@@ -37,4 +89,13 @@ __all__ = [
     "Unassigned",
     "UnassignedReason",
     "Violation",
+    "Withdrawal",
+    "add_business_time",
+    "business_time_between",
+    "compliance_by_tier",
+    "first_time_fix",
+    "parts_readiness",
+    "sla_due",
+    "sla_slack",
+    "stock_shortfalls",
 ]

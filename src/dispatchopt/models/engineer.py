@@ -50,7 +50,10 @@ class Shift(BaseModel):
 
 
 class Engineer(BaseModel):
-    """A field engineer (or a third-party provider's crew, with its own costs)."""
+    """A field engineer (or a third-party provider's crew, with its own costs).
+
+    ``van_stock`` is the spare parts carried at the start of the day (SKU -> units).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -66,6 +69,7 @@ class Engineer(BaseModel):
     fixed_cost: float = Field(default=0.0, ge=0)
     overtime_minutes: float = Field(default=0.0, ge=0)
     overtime_cost_per_hour: float = Field(default=0.0, ge=0)
+    van_stock: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _shifts_apart(self) -> Engineer:

@@ -6,7 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dispatchopt.models._time import AwareDatetime
 from dispatchopt.models.location import Location
+from dispatchopt.models.parts import PartRequirement
 from dispatchopt.models.skills import SkillRequirement
+from dispatchopt.models.sla import SlaState
 from dispatchopt.models.time_window import SoftWindow, TimeWindow
 
 
@@ -30,6 +32,9 @@ class Job(BaseModel):
     "any time in the engineer's shift". A job is mandatory unless ``optional`` is set, in which
     case ``penalty`` is what leaving it unplanned costs. Mandatory jobs the plan cannot fit
     still come back, in ``Plan.unassigned`` with a reason.
+    ``parts`` must be on hand at the start of service (from the engineer's van or picked up at a
+    depot earlier on the route). ``sla`` is the ticket's SLA clock and ``sla_tier`` names the
+    problem's tier whose policy sets its due times (see ``docs/parts_and_sla.md``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -51,6 +56,9 @@ class Job(BaseModel):
     demand: int = Field(default=0, ge=0)
     after: list[str] = Field(default_factory=list)
     lock: Lock | None = None
+    parts: list[PartRequirement] = Field(default_factory=list)
+    sla: SlaState | None = None
+    sla_tier: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Job:

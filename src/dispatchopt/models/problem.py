@@ -8,9 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dispatchopt.models.calendar import BusinessCalendar
 from dispatchopt.models.engineer import Engineer
 from dispatchopt.models.job import Job
 from dispatchopt.models.objective import Objective
+from dispatchopt.models.parts import Depot, Part, PartArrival, PartsReadiness, parts_readiness
+from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, sla_due
 from dispatchopt.models.travel import HaversineTravel, TravelSettings
 
 
@@ -21,6 +24,12 @@ class Problem(BaseModel):
     known engineers and jobs, locations match the travel settings. A skill that a job needs and
     nobody holds is allowed (the job comes back unassigned with that reason) and listed by
     :meth:`warnings`.
+
+    Spare parts and SLA clocks (all optional): ``parts`` is the SKU catalogue, ``depots`` hold
+    stock and ``part_arrivals`` are units on their way to a depot. ``sla_policies`` are named
+    sets of SLA stages, ``sla_tiers`` maps a job's ``sla_tier`` to a policy name, ``sla_mode``
+    says whether the on-site due time is a hard or a soft deadline, and ``calendar`` is the
+    business calendar business-time stages count on. Semantics: ``docs/parts_and_sla.md``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -30,6 +39,13 @@ class Problem(BaseModel):
     engineers: list[Engineer] = Field(default_factory=list)
     travel: TravelSettings = Field(default_factory=HaversineTravel)
     objective: Objective = Field(default_factory=Objective)
+    parts: list[Part] = Field(default_factory=list)
+    depots: list[Depot] = Field(default_factory=list)
+    part_arrivals: list[PartArrival] = Field(default_factory=list)
+    sla_policies: list[SlaPolicy] = Field(default_factory=list)
+    sla_tiers: dict[str, str] = Field(default_factory=dict)
+    sla_mode: SlaMode = Field(default_factory=SlaMode)
+    calendar: BusinessCalendar | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> Problem:
@@ -58,6 +74,8 @@ class Problem(BaseModel):
                 if pred not in seen:
                     errors.append(f"jobs[{i}].after: unknown job id {pred!r}")
         errors.extend(self._location_errors())
+        errors.extend(self._parts_errors())
+        errors.extend(self._sla_errors())
         if errors:
             raise ValueError("; ".join(errors))
         return self
@@ -70,6 +88,7 @@ class Problem(BaseModel):
             places.append((f"engineers[{i}].start_location", e.start_location))
             if e.end_location is not None:
                 places.append((f"engineers[{i}].end_location", e.end_location))
+        places.extend((f"depots[{i}].location", d.location) for i, d in enumerate(self.depots))
         for field, loc in places:
             if kind == "haversine" and loc.lat is None:
                 errors.append(f"{field}: haversine travel needs lat/lon")
@@ -81,6 +100,65 @@ class Problem(BaseModel):
                     errors.append(f"{field}: matrix travel needs matrix_index in [0, {n})")
         return errors
 
+    def _parts_errors(self) -> list[str]:
+        errors = []
+        skus: dict[str, int] = {}
+        for i, part in enumerate(self.parts):
+            if part.sku in skus:
+                errors.append(
+                    f"parts[{i}].sku: duplicate sku {part.sku!r} (also parts[{skus[part.sku]}])"
+                )
+            skus.setdefault(part.sku, i)
+        depots: dict[str, int] = {}
+        for i, depot in enumerate(self.depots):
+            if depot.id in depots:
+                errors.append(
+                    f"depots[{i}].id: duplicate depot id {depot.id!r} "
+                    f"(also depots[{depots[depot.id]}])"
+                )
+            depots.setdefault(depot.id, i)
+            for sku in sorted(depot.stock):
+                if sku not in skus:
+                    errors.append(f"depots[{i}].stock.{sku}: unknown sku {sku!r}")
+        for i, eng in enumerate(self.engineers):
+            for sku, qty in sorted(eng.van_stock.items()):
+                if sku not in skus:
+                    errors.append(f"engineers[{i}].van_stock.{sku}: unknown sku {sku!r}")
+                if qty < 0:
+                    errors.append(f"engineers[{i}].van_stock.{sku}: negative stock ({qty})")
+        for i, job in enumerate(self.jobs):
+            for k, req in enumerate(job.parts):
+                if req.sku not in skus:
+                    errors.append(f"jobs[{i}].parts[{k}].sku: unknown sku {req.sku!r}")
+        for i, arr in enumerate(self.part_arrivals):
+            if arr.sku not in skus:
+                errors.append(f"part_arrivals[{i}].sku: unknown sku {arr.sku!r}")
+            if arr.depot_id not in depots:
+                errors.append(f"part_arrivals[{i}].depot_id: unknown depot id {arr.depot_id!r}")
+        return errors
+
+    def _sla_errors(self) -> list[str]:
+        errors = []
+        names: dict[str, int] = {}
+        for i, policy in enumerate(self.sla_policies):
+            if policy.name in names:
+                errors.append(f"sla_policies[{i}].name: duplicate policy name {policy.name!r} "
+                              f"(also sla_policies[{names[policy.name]}])")
+            names.setdefault(policy.name, i)
+            for k, stage in enumerate(policy.stages):
+                if stage.clock is SlaClock.BUSINESS and self.calendar is None:
+                    errors.append(f"sla_policies[{i}].stages[{k}].clock: business time needs "
+                                  "the problem's calendar")
+        for tier, name in sorted(self.sla_tiers.items()):
+            if name not in names:
+                errors.append(f"sla_tiers.{tier}: unknown policy name {name!r}")
+        for i, job in enumerate(self.jobs):
+            if job.sla_tier is not None and job.sla_tier not in self.sla_tiers:
+                errors.append(f"jobs[{i}].sla_tier: unknown tier {job.sla_tier!r}")
+            if job.sla is not None and job.sla_tier is None:
+                errors.append(f"jobs[{i}].sla_tier: a job with an SLA clock needs a tier")
+        return errors
+
     @cached_property
     def job_by_id(self) -> dict[str, Job]:
         """Jobs keyed by id."""
@@ -90,6 +168,63 @@ class Problem(BaseModel):
     def engineer_by_id(self) -> dict[str, Engineer]:
         """Engineers keyed by id."""
         return {e.id: e for e in self.engineers}
+
+    @cached_property
+    def depot_by_id(self) -> dict[str, Depot]:
+        """Depots keyed by id."""
+        return {d.id: d for d in self.depots}
+
+    @cached_property
+    def part_by_sku(self) -> dict[str, Part]:
+        """The parts catalogue keyed by SKU."""
+        return {p.sku: p for p in self.parts}
+
+    @cached_property
+    def sla_policy_by_name(self) -> dict[str, SlaPolicy]:
+        """SLA policies keyed by name."""
+        return {p.name: p for p in self.sla_policies}
+
+    def sla_policy_for(self, job: Job) -> SlaPolicy | None:
+        """The policy of the job's tier, ``None`` when the job has no tier."""
+        if job.sla_tier is None:
+            return None
+        return self.sla_policy_by_name[self.sla_tiers[job.sla_tier]]
+
+    def sla_due(self, job: Job, stage: str) -> datetime | None:
+        """When ``stage`` of the job's SLA falls due (``None``: no clock, or it is paused open)."""
+        policy = self.sla_policy_for(job)
+        if policy is None or job.sla is None:
+            return None
+        return sla_due(policy, job.sla, self.calendar, stage)
+
+    def sla_deadline(self, job: Job) -> datetime | None:
+        """The due time service must start by: the job policy's solver stage (``on_site``).
+
+        ``None`` when the job has no SLA clock, its policy has no such stage, or an open pause
+        stops the clock. The solver applies :attr:`sla_mode` to it.
+        """
+        policy = self.sla_policy_for(job)
+        if policy is None or job.sla is None:
+            return None
+        stage = policy.solver_stage()
+        if stage is None:
+            return None
+        return sla_due(policy, job.sla, self.calendar, stage.name)
+
+    def parts_readiness(self, job: Job) -> PartsReadiness:
+        """Where and when each part the job needs can be had, ignoring other jobs' claims
+        (see :func:`~dispatchopt.models.parts.parts_readiness`)."""
+        vans = {e.id: e.van_stock for e in self.engineers}
+        return parts_readiness(job.parts, vans, self.depots, self.part_arrivals)
+
+    def earliest_parts_ready(self, job: Job) -> datetime | None:
+        """When the job's last awaited part can be picked up at its depot (the solver adds the
+        drive from there); ``None`` when every part is in stock now or the job needs none.
+
+        A part that never becomes available also gives ``None`` here: check
+        ``parts_readiness(job).unavailable`` first (reason ``parts_unavailable``).
+        """
+        return self.parts_readiness(job).ready_at
 
     def epoch(self) -> datetime:
         """The earliest moment any shift, window or lock mentions: time zero inside the engine."""
@@ -112,6 +247,11 @@ class Problem(BaseModel):
             for req in job.skills:
                 if req.skill not in held:
                     out.append(f"jobs[{i}] ({job.id}): skill {req.skill!r} is held by no engineer")
+            if job.sla_tier is not None and job.sla is None:
+                out.append(f"jobs[{i}] ({job.id}): tier {job.sla_tier!r} but no SLA clock (sla)")
+            missing = self.parts_readiness(job).unavailable if job.parts else []
+            for sku in missing:
+                out.append(f"jobs[{i}] ({job.id}): part {sku!r} is nowhere in stock or expected")
         return out
 
     @classmethod

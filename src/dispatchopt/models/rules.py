@@ -24,6 +24,9 @@ class Rule(StrEnum):
     CAPACITY = "capacity"
     PRECEDENCE = "precedence"
     LOCK = "lock"
+    PARTS = "parts"
+    DEPOT_HOURS = "depot_hours"
+    SLA_DEADLINE = "sla_deadline"
 
 
 class UnassignedReason(StrEnum):
@@ -37,3 +40,5 @@ class UnassignedReason(StrEnum):
     NOT_WORTH_ITS_PENALTY = "not_worth_its_penalty"
     PREDECESSOR_UNASSIGNED = "predecessor_unassigned"
     LOCK_INFEASIBLE = "lock_infeasible"
+    AWAITING_PARTS = "awaiting_parts"
+    PARTS_UNAVAILABLE = "parts_unavailable"
