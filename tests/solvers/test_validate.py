@@ -308,19 +308,24 @@ def test_lunch_break_overlapping_a_visit() -> None:
     assert "overlaps the visit to boiler (12:00-13:00) by 30 min" in violations[0].message
 
 
-def test_a_break_before_departure_is_fine_but_one_spanning_it_is_not() -> None:
+def test_only_the_part_of_a_break_after_departure_takes_time_from_the_drive() -> None:
     day = problem([job("boiler", x=10)], [engineer("ana", breaks=LUNCH)])
     before = route(
         "ana", "12:30", "13:50", [stop("boiler", "12:40", "13:40")], breaks=[("12:00", "12:30")]
     )
     assert validate(day, plan(before)) == []
+    # Lunch 12:00-12:30 at home, leaving 12:15: 15 min of lunch + 10 min drive fit by 12:40.
     spanning = route(
-        "ana", "12:15", "13:35", [stop("boiler", "12:25", "13:25")], breaks=[("12:00", "12:30")]
+        "ana", "12:15", "13:50", [stop("boiler", "12:40", "13:40")], breaks=[("12:00", "12:30")]
     )
-    violations = validate(day, plan(spanning))
-    # the break also overlaps the 10-min drive, so the first leg is short as well
-    assert ("break", None, "ana") in found(violations)
-    assert any("spans the departure" in v.message for v in violations)
+    assert validate(day, plan(spanning)) == []
+    rushed = route(
+        "ana", "12:15", "13:40", [stop("boiler", "12:30", "13:30")], breaks=[("12:00", "12:30")]
+    )
+    violations = validate(day, plan(rushed))
+    assert found(violations) == [("travel_time", "boiler", "ana")]
+    assert violations[0].amount == 600
+    assert "plus 15 min of breaks" in violations[0].message
 
 
 def test_a_missing_lunch_break() -> None:

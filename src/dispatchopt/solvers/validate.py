@@ -102,6 +102,15 @@ class _Visit:
     stop: Stop
 
 
+def _is_pickup(stop: Stop) -> bool:
+    """A restock stop at a depot (parts), not a job; its own rules live with the parts checks."""
+    return getattr(stop, "kind", "job") == "pickup"
+
+
+def _job_stops(route: Route) -> list[Stop]:
+    return [s for s in route.stops if not _is_pickup(s)]
+
+
 def _break_minutes_s(minutes: float) -> timedelta:
     return timedelta(seconds=round(minutes * 60))
 
@@ -174,7 +183,7 @@ class _Checker:
         visits: dict[str, _Visit] = {}
         served_by: dict[str, list[str]] = {}
         for route in self.plan.routes:
-            for stop in route.stops:
+            for stop in _job_stops(route):
                 if stop.job_id not in self.jobs:
                     self.report(
                         Rule.UNKNOWN_JOB,
@@ -255,7 +264,7 @@ class _Checker:
                     f"(starting {self.clock(shift.start)})",
                     engineer=eid,
                 )
-        for stop in route.stops:
+        for stop in _job_stops(route):
             job = self.jobs.get(stop.job_id)
             if job is not None:
                 self.check_stop(job, stop, engineer)
@@ -383,6 +392,12 @@ class _Checker:
             unit="s",
         )
 
+    def _place(self, stop: Stop) -> int | None:
+        """The stop's point in the matrices; None for an id the problem does not know."""
+        if _is_pickup(stop):
+            return getattr(self.matrices, "depot_point", {}).get(stop.job_id)
+        return self.matrices.job_point.get(stop.job_id)
+
     def legs(
         self, route: Route, engineer: Engineer
     ) -> Iterator[tuple[int | None, int | None, datetime, datetime, str, str, Stop | None]]:
@@ -390,7 +405,7 @@ class _Checker:
         point: int | None = self.matrices.start_point[engineer.id]
         leaves, name = route.departure, "home"
         for stop in route.stops:
-            nxt = self.matrices.job_point.get(stop.job_id)
+            nxt = self._place(stop)
             yield point, nxt, leaves, stop.start, name, stop.job_id, stop
             point, leaves, name = nxt, stop.end, stop.job_id
         yield point, self.matrices.end_point[engineer.id], leaves, route.arrival, name, "home", None
@@ -401,11 +416,12 @@ class _Checker:
             if a is None or b is None:
                 continue  # an unknown job has no location; reported as unknown_job already
             drive = timedelta(seconds=self.matrices.duration(a, b))
+            # Only the part of a break inside the leg takes time from it: a lunch that began at
+            # home before departure, or runs on after the engineer is back, is off the road.
             resting = sum(
                 (
-                    brk.end - brk.start
+                    max(min(brk.end, starts) - max(brk.start, leaves), timedelta(0))
                     for brk in route.breaks
-                    if leaves <= brk.start and brk.end <= starts
                 ),
                 timedelta(0),
             )
@@ -436,7 +452,7 @@ class _Checker:
     def check_load(self, route: Route, engineer: Engineer) -> None:
         if engineer.capacity is None:
             return
-        load = sum(self.jobs[s.job_id].demand for s in route.stops if s.job_id in self.jobs)
+        load = sum(self.jobs[s.job_id].demand for s in _job_stops(route) if s.job_id in self.jobs)
         if load > engineer.capacity:
             self.report(
                 Rule.CAPACITY,
@@ -544,10 +560,11 @@ class _Checker:
             if overlap > timedelta(0):
                 self.report(
                     Rule.BREAK,
-                    f"break {i + 1} ({when}) overlaps the visit to {stop.job_id} "
+                    f"break {i + 1} ({when}) overlaps the "
+                    f"{'pickup at' if _is_pickup(stop) else 'visit to'} {stop.job_id} "
                     f"({self.clock(stop.start)}-{self.clock(stop.end)}) "
                     f"by {_span(_seconds(overlap))}",
-                    job=stop.job_id,
+                    job=None if _is_pickup(stop) else stop.job_id,
                     engineer=eid,
                     amount=_seconds(overlap),
                     unit="s",
@@ -562,13 +579,6 @@ class _Checker:
                     engineer=eid,
                     amount=_seconds(overlap),
                     unit="s",
-                )
-        for moment, what in ((route.departure, "departure"), (route.arrival, "return home")):
-            if taken.start < moment < taken.end:
-                self.report(
-                    Rule.BREAK,
-                    f"break {i + 1} ({when}) spans the {what} at {self.clock(moment)}",
-                    engineer=eid,
                 )
 
     # -- across routes --------------------------------------------------------------------------

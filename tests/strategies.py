@@ -1,0 +1,211 @@
+"""Hypothesis strategies for random small dispatch days that always build a valid ``Problem``.
+
+Locations are whole kilometres on a 20 x 20 km x/y grid driven at 60 km/h (1 km = 1 minute);
+times are whole minutes on Monday 2024-03-04 (UTC), so a failing example can be replayed by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from dispatchopt.models import Plan, Problem
+from dispatchopt.solvers.matrices import problem_matrices
+
+DAY = datetime(2024, 3, 4, tzinfo=UTC)
+SKILLS = ("gas", "electric", "water")
+
+PROPERTY_SETTINGS = settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+"""Deterministic and small: the same 25 examples on every run, so the suite stays fast."""
+
+
+def at(minutes: int) -> datetime:
+    """``minutes`` after midnight on the test day."""
+    return DAY + timedelta(minutes=minutes)
+
+
+def _window(start: int, end: int) -> dict[str, datetime]:
+    return {"start": at(start), "end": at(end)}
+
+
+_place = st.builds(lambda x, y: {"x": x, "y": y}, st.integers(0, 20), st.integers(0, 20))
+
+
+@st.composite
+def _shift(draw: st.DrawFn, start: int, end: int) -> dict[str, Any]:
+    """A shift from ``start`` to ``end`` (minutes) with at most one break inside it."""
+    breaks = []
+    if end - start >= 240 and draw(st.booleans()):
+        opens = draw(st.integers(start + 60, end - 120))
+        closes = draw(st.integers(opens + 45, min(opens + 150, end)))
+        minutes = draw(st.integers(15, min(45, closes - opens)))
+        breaks.append({"window": _window(opens, closes), "duration_minutes": minutes})
+    return {"start": at(start), "end": at(end), "breaks": breaks}
+
+
+@st.composite
+def _engineer(draw: st.DrawFn, eid: str) -> dict[str, Any]:
+    if draw(st.integers(0, 4)) == 0:
+        shifts = [draw(_shift(8 * 60, 12 * 60)), draw(_shift(13 * 60, 17 * 60))]
+    else:
+        start = draw(st.sampled_from([7 * 60, 8 * 60, 9 * 60]))
+        shifts = [draw(_shift(start, start + draw(st.sampled_from([240, 360, 480, 600]))))]
+    return {
+        "id": eid,
+        "start_location": draw(_place),
+        "end_location": draw(st.none() | _place),
+        "shifts": shifts,
+        "skills": draw(
+            st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 3), min_size=1, max_size=3)
+        ),
+        "capacity": draw(st.none() | st.integers(2, 10)),
+        "max_working_minutes": draw(st.none() | st.sampled_from([180, 300, 480])),
+        "cost_per_hour": draw(st.sampled_from([20.0, 35.0, 50.0])),
+        "cost_per_km": draw(st.sampled_from([0.0, 0.3])),
+        "overtime_minutes": draw(st.sampled_from([0, 0, 30])),
+        "overtime_cost_per_hour": 60.0,
+    }
+
+
+@st.composite
+def _windows(draw: st.DrawFn) -> list[dict[str, datetime]]:
+    """Zero to two disjoint appointment windows between 07:00 and 19:00."""
+    out = []
+    opens = draw(st.integers(7 * 60, 14 * 60))
+    for _ in range(draw(st.integers(0, 2))):
+        closes = opens + draw(st.sampled_from([30, 60, 120, 240]))
+        if closes > 19 * 60:
+            break
+        out.append(_window(opens, closes))
+        opens = closes + draw(st.integers(30, 180))
+    return out
+
+
+@st.composite
+def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str]) -> dict[str, Any]:
+    skills = [
+        {"skill": s, "level": draw(st.sampled_from([1, 1, 2, 3]))}
+        for s in draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))
+    ]
+    minutes = draw(st.integers(5, 90))
+    by_level = {}
+    if skills and draw(st.booleans()):
+        by_level = {skills[0]["level"] + 1: max(1, minutes // 2)}
+    windows = draw(_windows())
+    required: list[str] = []
+    excluded: list[str] = []
+    restriction = draw(st.integers(0, 5))
+    if restriction == 0:
+        required = draw(st.lists(st.sampled_from(engineer_ids), min_size=1, unique=True))
+    elif restriction == 1 and len(engineer_ids) > 1:
+        excluded = [draw(st.sampled_from(engineer_ids))]
+    allowed = required or [e for e in engineer_ids if e not in excluded]
+    lock = None
+    if draw(st.integers(0, 7)) == 0:
+        lock_start = None
+        if draw(st.booleans()):
+            lock_start = windows[0]["start"] if windows else at(draw(st.integers(9 * 60, 15 * 60)))
+        lock = {"engineer_id": draw(st.sampled_from(allowed)), "start": lock_start}
+    optional = draw(st.integers(0, 3)) == 0
+    return {
+        "id": jid,
+        "location": draw(_place),
+        "duration_minutes": minutes,
+        "duration_by_level": by_level,
+        "time_windows": windows,
+        "earliest_start": at(draw(st.integers(8 * 60, 12 * 60)))
+        if draw(st.integers(0, 5)) == 0
+        else None,
+        "priority": draw(st.integers(0, 3)),
+        "skills": skills,
+        "required_engineers": required,
+        "preferred_engineers": [draw(st.sampled_from(allowed))]
+        if draw(st.integers(0, 5)) == 0
+        else [],
+        "excluded_engineers": excluded,
+        "optional": optional,
+        "penalty": float(draw(st.sampled_from([5, 50, 500]))) if optional else None,
+        "demand": draw(st.integers(0, 3)),
+        # Only earlier jobs, so precedence can never form a cycle.
+        "after": [draw(st.sampled_from(earlier))]
+        if earlier and draw(st.integers(0, 5)) == 0
+        else [],
+        "lock": lock,
+    }
+
+
+@st.composite
+def problems(draw: st.DrawFn, max_jobs: int = 8, max_engineers: int = 3) -> Problem:
+    """A random small day: 1-``max_jobs`` jobs and 1-``max_engineers`` engineers."""
+    engineer_ids = [f"e{i + 1}" for i in range(draw(st.integers(1, max_engineers)))]
+    engineers = [draw(_engineer(eid)) for eid in engineer_ids]
+    jobs: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, max_jobs))):
+        jobs.append(draw(_job(f"j{i + 1}", engineer_ids, [j["id"] for j in jobs])))
+    return Problem.from_data(
+        {
+            "name": "random day",
+            "jobs": jobs,
+            "engineers": engineers,
+            "travel": {"kind": "euclidean", "speed_kmh": 60},
+        }
+    )
+
+
+@st.composite
+def single_visits(draw: st.DrawFn) -> tuple[Problem, Plan]:
+    """One engineer, one windowed job, and a valid plan built by hand for it.
+
+    The shift (06:00-23:00) is wide enough that moving the visit up to two hours either side of
+    its window breaks nothing but the window: the seed for mutation tests of the validator.
+    """
+    opens = draw(st.integers(9 * 60, 15 * 60))
+    closes = opens + draw(st.sampled_from([0, 30, 60, 120]))
+    minutes = draw(st.integers(5, 60))
+    problem = Problem.from_data(
+        {
+            "jobs": [
+                {
+                    "id": "visit",
+                    "location": draw(_place),
+                    "duration_minutes": minutes,
+                    "time_windows": [_window(opens, closes)],
+                }
+            ],
+            "engineers": [
+                {
+                    "id": "solo",
+                    "start_location": draw(_place),
+                    "shifts": [{"start": at(6 * 60), "end": at(23 * 60)}],
+                }
+            ],
+            "travel": {"kind": "euclidean", "speed_kmh": 60},
+        }
+    )
+    m = problem_matrices(problem)
+    out = timedelta(seconds=m.duration(m.start_point["solo"], m.job_point["visit"]))
+    back = timedelta(seconds=m.duration(m.job_point["visit"], m.end_point["solo"]))
+    start = at(draw(st.integers(opens, closes)))
+    end = start + timedelta(minutes=minutes)
+    plan = Plan.model_validate(
+        {
+            "routes": [
+                {
+                    "engineer_id": "solo",
+                    "departure": start - out,
+                    "arrival": end + back,
+                    "stops": [{"job_id": "visit", "arrival": start, "start": start, "end": end}],
+                }
+            ]
+        }
+    )
+    return problem, plan
