@@ -13,7 +13,10 @@ class Objective(BaseModel):
     ``kind="cost"`` (default) minimises money: engineers' hourly and per-km costs, fixed cost per
     engineer used, overtime, soft-window lateness and penalties for unplanned jobs.
     ``kind="distance"`` minimises total distance (the DIMACS benchmark convention) and
-    ``kind="travel_time"`` total driving time; both still pay penalties for unplanned jobs.
+    ``kind="travel_time"`` total driving time, and ``kind="working_time"`` the engineers' total
+    working time (travel + on-site + waiting, each route leaving as late as its first visit
+    allows: the technician routing benchmark's objective); all still pay penalties for unplanned
+    jobs, in km, hours or hours respectively.
     ``unassigned_penalty`` is what leaving a *mandatory* job unplanned costs, multiplied by
     ``1 + priority``; it dwarfs any route cost so that jobs are dropped only when they do not fit.
     ``non_preferred_penalty`` is charged when a job with preferred engineers goes to another one.
@@ -21,7 +24,7 @@ class Objective(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["cost", "distance", "travel_time"] = "cost"
+    kind: Literal["cost", "distance", "travel_time", "working_time"] = "cost"
     unassigned_penalty: float = Field(default=100_000.0, gt=0)
     non_preferred_penalty: float = Field(default=25.0, ge=0)
     lateness_weight: float = Field(default=1.0, ge=0)

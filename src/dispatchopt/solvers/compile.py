@@ -24,6 +24,13 @@ UNITS_PER_KM = 1_000
 """Objective units per km in ``distance`` mode (one unit per metre)."""
 UNITS_PER_HOUR = 3_600
 """Objective units per hour in ``travel_time`` mode (one unit per second)."""
+OBJECTIVE_UNITS = {
+    "cost": MONEY_SCALE,
+    "distance": UNITS_PER_KM,
+    "travel_time": UNITS_PER_HOUR,
+    "working_time": UNITS_PER_HOUR,
+}
+"""Engine objective units per reported unit (currency, km, hours, hours) for each objective kind."""
 LOCK_PENALTY_FACTOR = 10
 """A locked job is ten times as costly to drop as an ordinary mandatory job."""
 
@@ -170,9 +177,7 @@ def _lead_level(job: Job, engineer: Engineer) -> int | None:
 
 
 def _penalty_units(problem: Problem, money: float) -> int:
-    kind = problem.objective.kind
-    scale = {"cost": MONEY_SCALE, "distance": UNITS_PER_KM, "travel_time": UNITS_PER_HOUR}[kind]
-    return round(money * scale)
+    return round(money * OBJECTIVE_UNITS[problem.objective.kind])
 
 
 def _money_rate_per_s(per_hour: float) -> int:

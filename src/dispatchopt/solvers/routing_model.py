@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp
 
-from dispatchopt.solvers.compile import MONEY_SCALE, CompiledProblem
+from dispatchopt.solvers.compile import OBJECTIVE_UNITS, CompiledProblem
 
 TIME = "Time"
 LOAD = "Load"
@@ -62,7 +62,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
     if kind == "distance":
         base_cost = distance
-    elif kind == "travel_time":
+    elif kind in ("travel_time", "working_time"):
         base_cost = travel
     else:
         base_cost = None
@@ -83,6 +83,9 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
         if veh.span_cost_per_s:
             time.SetSpanCostCoefficientForVehicle(veh.span_cost_per_s, v)
+        if kind == "working_time":
+            # Working time = travel (the arc cost) + on-site time (fixed) + waiting (the slack).
+            time.SetSlackCostCoefficientForVehicle(1, v)
         if veh.max_span is not None:
             time.SetSpanUpperBoundForVehicle(veh.max_span, v)
         start, end = routing.Start(v), routing.End(v)
@@ -168,9 +171,7 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
     penalty = cp.problem.objective.non_preferred_penalty
     if not penalty:
         return {}
-    scale = {"cost": MONEY_SCALE, "distance": 1_000, "travel_time": 3_600}[
-        cp.problem.objective.kind
-    ]
+    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
     out: dict[str, np.ndarray] = {}
     prefs = [(j.node, set(cp.problem.job_by_id[j.job_id].preferred_engineers)) for j in cp.jobs]
     prefs = [(n, p) for n, p in prefs if p]
