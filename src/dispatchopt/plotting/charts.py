@@ -1,4 +1,4 @@
-"""Route map per engineer, Gantt chart of the day per engineer, and a KPI bar chart, as PNG files."""
+"""Route map per engineer, Gantt chart of the day per engineer and a KPI bar chart, as PNGs."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from dispatchopt.errors import InputError  # noqa: E402
 from dispatchopt.models import Location, Plan, Problem  # noqa: E402
 
 COLOURS = {"travel": "#f4a261", "work": "#2a9d8f", "break": "#8ab17d", "waiting": "#e9ecef"}
@@ -29,7 +30,9 @@ def _xy(loc: Location) -> tuple[float, float]:
     return float(loc.matrix_index or 0), 0.0
 
 
-def plot_routes(problem: Problem, plan: Plan, path: str | Path, *, title: str | None = None) -> Path:
+def plot_routes(
+    problem: Problem, plan: Plan, path: str | Path, *, title: str | None = None
+) -> Path:
     """A map of every engineer's route (home -> visits -> home) in its own colour; unplanned jobs
     are grey crosses and homes are squares. Returns the written path."""
     fig, ax = plt.subplots(figsize=(9, 8))
@@ -44,8 +47,11 @@ def plot_routes(problem: Problem, plan: Plan, path: str | Path, *, title: str | 
         ax.plot(xs, ys, "-", color=colour, lw=1.3, alpha=0.8, label=route.engineer_id)
         ax.scatter(xs[1:-1], ys[1:-1], color=colour, s=18, zorder=3)
         ax.scatter([xs[0]], [ys[0]], color=colour, marker="s", s=50, edgecolor="black", zorder=4)
-    left = [problem.job_by_id[u.job_id].location for u in plan.unassigned
-            if u.job_id in problem.job_by_id]
+    left = [
+        problem.job_by_id[u.job_id].location
+        for u in plan.unassigned
+        if u.job_id in problem.job_by_id
+    ]
     if left:
         ux, uy = zip(*(_xy(loc) for loc in left), strict=True)
         ax.scatter(ux, uy, marker="x", color="grey", s=30, label=f"unplanned ({len(left)})")
@@ -59,7 +65,8 @@ def plot_routes(problem: Problem, plan: Plan, path: str | Path, *, title: str | 
     else:
         ax.set_aspect("equal")
     ax.set_title(title or f"{problem.name}: routes ({len(plan.routes)} engineers)")
-    ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return _save(fig, path)
 
 
@@ -74,44 +81,64 @@ def plot_gantt(problem: Problem, plan: Plan, path: str | Path, *, title: str | N
         _bar(ax, row, shift.start, shift.end, "none", edge="black", height=0.8)
         _bar(ax, row, route.departure, route.arrival, COLOURS["waiting"])
         for stop in route.stops:
-            leg_start = datetime.fromtimestamp(stop.arrival.timestamp() - stop.travel_s,
-                                               tz=stop.arrival.tzinfo)
+            leg_start = datetime.fromtimestamp(
+                stop.arrival.timestamp() - stop.travel_s, tz=stop.arrival.tzinfo
+            )
             _bar(ax, row, leg_start, stop.arrival, COLOURS["travel"])
             _bar(ax, row, stop.start, stop.end, COLOURS["work"])
         if route.stops:
             last = route.stops[-1].end
-            home_leg = datetime.fromtimestamp(route.arrival.timestamp() - route.return_travel_s,
-                                              tz=last.tzinfo)
+            home_leg = datetime.fromtimestamp(
+                route.arrival.timestamp() - route.return_travel_s, tz=last.tzinfo
+            )
             _bar(ax, row, home_leg, route.arrival, COLOURS["travel"])
         for brk in route.breaks:
             _bar(ax, row, brk.start, brk.end, COLOURS["break"])
     ax.set_yticks(range(len(routes)), [r.engineer_id for r in routes], fontsize=8)
     tz = routes[0].departure.tzinfo if routes else None
+    ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))
-    ax.legend(handles=[Patch(color=c, label=k) for k, c in COLOURS.items()]
-              + [Patch(facecolor="none", edgecolor="black", label="shift")],
-              ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
+    ax.legend(
+        handles=[Patch(color=c, label=k) for k, c in COLOURS.items()]
+        + [Patch(facecolor="none", edgecolor="black", label="shift")],
+        ncol=5,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        frameon=False,
+    )
     ax.set_title(title or f"{problem.name}: the day per engineer")
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
 
 
-def _bar(ax: Any, row: int, a: datetime, b: datetime, colour: str, *, edge: str | None = None,
-         height: float = 0.6) -> None:
+def _bar(
+    ax: Any,
+    row: int,
+    a: datetime,
+    b: datetime,
+    colour: str,
+    *,
+    edge: str | None = None,
+    height: float = 0.6,
+) -> None:
     if b <= a:
         return
     x0 = mdates.date2num(a)
-    ax.broken_barh([(x0, mdates.date2num(b) - x0)], (row - height / 2, height),
-                   facecolors=colour, edgecolors=edge, linewidth=0.8 if edge else 0)
+    ax.broken_barh(
+        [(x0, mdates.date2num(b) - x0)],
+        (row - height / 2, height),
+        facecolors=colour,
+        edgecolors=edge,
+        linewidth=0.8 if edge else 0,
+    )
 
 
-def plot_kpis(table: Sequence[Any], path: str | Path, *,
-              kpis: Sequence[str] | None = None) -> Path:
+def plot_kpis(table: Sequence[Any], path: str | Path, *, kpis: Sequence[str] | None = None) -> Path:
     """Bar charts, one panel per KPI, one bar per policy. ``table`` rows are
     :class:`~dispatchopt.simulate.kpis.Kpis` or plain dicts with a ``policy`` key."""
     rows = [r.row() if hasattr(r, "row") else dict(r) for r in table]
     if not rows:
-        raise ValueError("plot_kpis needs at least one row")
+        raise InputError([("table", [], "plot_kpis needs at least one row")])
     numeric = [c for c in rows[0] if c != "policy" and isinstance(rows[0][c], int | float)]
     wanted = list(kpis) if kpis else [c for c in numeric if c not in ("jobs", "cancelled")]
     cols = 4
@@ -125,7 +152,7 @@ def plot_kpis(table: Sequence[Any], path: str | Path, *,
         ax.set_xticks(range(len(rows)), names, rotation=30, ha="right", fontsize=7)
         ax.set_title(kpi, fontsize=9)
         ax.tick_params(axis="y", labelsize=7)
-    for ax in list(axes.flat)[len(wanted):]:
+    for ax in list(axes.flat)[len(wanted) :]:
         ax.axis("off")
     fig.suptitle("KPIs per policy")
     return _save(fig, path)

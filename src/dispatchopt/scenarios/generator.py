@@ -1,4 +1,7 @@
-"""Seeded generator of realistic after-sales service days in a Dutch city (distributions in docs/scenarios.md)."""
+"""Seeded generator of realistic after-sales service days in a Dutch city.
+
+Every distribution is stated in docs/scenarios.md.
+"""
 
 from __future__ import annotations
 
@@ -47,8 +50,11 @@ SHIFT_PATTERNS = {
     "standard": (time(8, 0), time(17, 0), time(12, 0), time(14, 0)),
     "late": (time(10, 0), time(19, 0), time(14, 0), time(16, 0)),
 }
-SLOTS = {"morning": (time(8, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
-         "all_day": (time(8, 0), time(17, 0))}
+SLOTS = {
+    "morning": (time(8, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "all_day": (time(8, 0), time(17, 0)),
+}
 SLA_HOURS = {"emergency": 4.0, "urgent": 8.0, "standard": 24.0}
 """Default response-time promise per SLA tier (hours from the call)."""
 
@@ -112,9 +118,16 @@ def _options(overrides: dict[str, Any]) -> DayOptions:
     unknown_types = sorted(set(opts.job_mix) - set(JOB_TYPES))
     if unknown_types:
         raise InputError([("job_mix", unknown_types, f"job types are {list(JOB_TYPES)}")])
-    for name in ("overnight_share", "cancel_rate", "part_wait_rate", "third_party_share",
-                 "senior_share", "van_stock_rate", "third_party_van_stock_rate",
-                 "complex_install_share"):
+    for name in (
+        "overnight_share",
+        "cancel_rate",
+        "part_wait_rate",
+        "third_party_share",
+        "senior_share",
+        "van_stock_rate",
+        "third_party_van_stock_rate",
+        "complex_install_share",
+    ):
         value = getattr(opts, name)
         if not 0.0 <= value <= 1.0:
             raise InputError([(name, value, "must be a share between 0 and 1")])
@@ -140,7 +153,9 @@ class _City:
         self.weights = rng.dirichlet(np.full(opts.districts, 2.0))
         self.spread_km = 1.2
 
-    def points(self, rng: np.random.Generator, n: int, *, radius: float | None = None) -> np.ndarray:
+    def points(
+        self, rng: np.random.Generator, n: int, *, radius: float | None = None
+    ) -> np.ndarray:
         """``n`` (x, y) km offsets: a district by weight, then a normal scatter around it."""
         limit = radius or self.radius
         which = rng.choice(len(self.weights), size=n, p=self.weights)
@@ -186,9 +201,14 @@ def _engineers(
         shift = Shift(
             start=_at(opts.day, start, tz),
             end=_at(opts.day, end, tz),
-            breaks=[Break(window=TimeWindow(start=_at(opts.day, lunch_a, tz),
-                                            end=_at(opts.day, lunch_b, tz)),
-                          duration_minutes=30)],
+            breaks=[
+                Break(
+                    window=TimeWindow(
+                        start=_at(opts.day, lunch_a, tz), end=_at(opts.day, lunch_b, tz)
+                    ),
+                    duration_minutes=30,
+                )
+            ],
         )
         senior = skills.get("smart_home", 0) >= 2
         engineers.append(
@@ -241,7 +261,7 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
     overnight = rng.random(size) < opts.overnight_share
     release = _release_minutes(rng, size)
     duration_noise = rng.lognormal(0.0, opts.duration_sigma, size)
-    actual_noise = rng.lognormal(-opts.duration_sigma**2 / 2, opts.duration_sigma, size)
+    actual_noise = rng.lognormal(-(opts.duration_sigma**2) / 2, opts.duration_sigma, size)
     complex_install = rng.random(size) < opts.complex_install_share
     cancel = rng.random(size) < opts.cancel_rate
     cancel_frac = rng.uniform(0.0, 1.0, size)
@@ -282,7 +302,9 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
             )
         earliest = called.replace(second=0, microsecond=0) if called is not None else None
         if part_wait[i]:
-            ready = (day_start + timedelta(minutes=float(part_at[i]))).replace(second=0, microsecond=0)
+            ready = (day_start + timedelta(minutes=float(part_at[i]))).replace(
+                second=0, microsecond=0
+            )
             if earliest is None or ready > earliest:
                 earliest = ready
             if window_end < earliest + timedelta(hours=2):
@@ -307,13 +329,18 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
             on_site[jid] = PARTS[kind][int(part_choice[i]) % len(PARTS[kind])]
         if cancel[i]:
             known = earliest or _at(opts.day, time(7, 0), tz)
-            at = known + (window_end - known) * float(cancel_frac[i]) if window_end > known else known
+            at = (
+                known + (window_end - known) * float(cancel_frac[i])
+                if window_end > known
+                else known
+            )
             events.append(JobCancelled(at=at.replace(microsecond=0), job_id=jid))
 
     sick = sorted(rng.choice(len(team), size=min(opts.sick_engineers, len(team)), replace=False))
     for k in sick:
-        events.append(EngineerOff(at=team[k].shifts[0].start - timedelta(minutes=45),
-                                  engineer_id=team[k].id))
+        events.append(
+            EngineerOff(at=team[k].shifts[0].start - timedelta(minutes=45), engineer_id=team[k].id)
+        )
     events.sort(key=lambda e: (e.at, e.kind, getattr(e, "job_id", getattr(e, "engineer_id", ""))))
     problem = Problem(
         name=opts.name,

@@ -1,4 +1,4 @@
-"""A scenario: a dispatch day (the `Problem`) plus what happens during it (events) for the simulator."""
+"""A scenario: a dispatch day (the `Problem`) plus what happens during it, for the simulator."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ class Scenario(BaseModel):
         for i, event in enumerate(self.events):
             if isinstance(event, EngineerOff):
                 if event.engineer_id not in engineers:
-                    errors.append(f"events[{i}].engineer_id: unknown engineer {event.engineer_id!r}")
+                    errors.append(
+                        f"events[{i}].engineer_id: unknown engineer {event.engineer_id!r}"
+                    )
             elif event.job_id not in jobs:
                 errors.append(f"events[{i}].job_id: unknown job {event.job_id!r}")
         for field in ("actual_minutes", "on_site_part"):

@@ -54,8 +54,10 @@ def simulate_command(
     chosen = [parse_policy(p, time_limit=time_limit, seed=seed, solver=solver) for p in policies]
     names = [p.name for p in chosen]
     if len(set(names)) != len(names):
-        chosen = [replace(p, name=f"{p.name}#{i + 1}") if names.count(p.name) > 1 else p  # type: ignore[type-var]
-                  for i, p in enumerate(chosen)]
+        chosen = [
+            replace(p, name=f"{p.name}#{i + 1}") if names.count(p.name) > 1 else p  # type: ignore[type-var]
+            for i, p in enumerate(chosen)
+        ]
     results = run_policies(scenario, chosen, executor=executor)
     table = [compute_kpis(r) for r in results]
     out = Path(out_dir)
@@ -68,10 +70,18 @@ def simulate_command(
 
         for r in results:
             slug = _slug(r.policy)
-            plot_routes(scenario.problem, r.plan, out / f"routes_{slug}.png",
-                        title=f"{scenario.name}: routes under {r.policy}")
-            plot_gantt(scenario.problem, r.plan, out / f"gantt_{slug}.png",
-                       title=f"{scenario.name}: the day under {r.policy}")
+            plot_routes(
+                scenario.problem,
+                r.plan,
+                out / f"routes_{slug}.png",
+                title=f"{scenario.name}: routes under {r.policy}",
+            )
+            plot_gantt(
+                scenario.problem,
+                r.plan,
+                out / f"gantt_{slug}.png",
+                title=f"{scenario.name}: the day under {r.policy}",
+            )
         plot_kpis(table, out / "kpis.png")
     if console is None:
         from rich.console import Console

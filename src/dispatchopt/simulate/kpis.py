@@ -14,7 +14,7 @@ from dispatchopt.models import Job
 from dispatchopt.simulate.simulator import SimulationResult
 
 SLA_HOURS = {"emergency": 4.0, "urgent": 8.0}
-"""Response promise per tier when the model carries no SLA: hours from the call (or the day's start)."""
+"""Response promise per tier when the model has no SLA: hours from the call (or the day's open)."""
 
 
 def sla_tier(job: Job) -> str:
@@ -93,8 +93,11 @@ def compute_kpis(result: SimulationResult) -> Kpis:
     for route in result.plan.routes:
         eng = problem.engineer_by_id[route.engineer_id]
         stock = getattr(eng, "van_stock", None)
-        held = set(stock) if isinstance(stock, list | dict | set) and stock else set(
-            sc.van_stock.get(eng.id, []))
+        held = (
+            set(stock)
+            if isinstance(stock, list | dict | set) and stock
+            else set(sc.van_stock.get(eng.id, []))
+        )
         for s in route.stops:
             need = sc.on_site_part.get(s.job_id)
             ftf.append(need is None or need in held)
@@ -109,8 +112,12 @@ def compute_kpis(result: SimulationResult) -> Kpis:
         hours[eng.id] = h
         over = max(0.0, (r.arrival - eng.shifts[0].end).total_seconds() / 3600)
         overtime += over
-        cost += (eng.cost_per_hour * h + eng.cost_per_km * r.distance_m / 1000 + eng.fixed_cost
-                 + eng.overtime_cost_per_hour * over)
+        cost += (
+            eng.cost_per_hour * h
+            + eng.cost_per_km * r.distance_m / 1000
+            + eng.fixed_cost
+            + eng.overtime_cost_per_hour * over
+        )
     arr = np.array(responses, dtype=float)
     return Kpis(
         policy=result.policy,
@@ -144,11 +151,13 @@ def to_csv(table: list[Kpis]) -> str:
 
 
 def to_markdown(table: list[Kpis]) -> str:
-    """The KPI table as Markdown: one row per KPI, one column per policy (easy to read side by side)."""
+    """The KPI table as Markdown: one row per KPI, one column per policy (read side by side)."""
     rows = [k.row() for k in table]
     columns = list(dict.fromkeys(c for r in rows for c in r if c != "policy"))
-    lines = ["| KPI | " + " | ".join(str(r["policy"]) for r in rows) + " |",
-             "|---|" + "---:|" * len(rows)]
+    lines = [
+        "| KPI | " + " | ".join(str(r["policy"]) for r in rows) + " |",
+        "|---|" + "---:|" * len(rows),
+    ]
     for c in columns:
         lines.append(f"| {c} | " + " | ".join(_fmt(r.get(c, "")) for r in rows) + " |")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Dispatch policies: the manual rule of thumb, the overnight batch plan, and rolling re-optimisation."""
+"""Dispatch policies: the manual rule of thumb, the overnight batch plan, rolling re-planning."""
 
 from __future__ import annotations
 
@@ -124,8 +124,9 @@ class RollingReoptimisation(BatchPlan):
         return {eid: queues.get(eid, []) for eid in state.engineers}
 
 
-def parse_policy(spec: str, *, time_limit: float = 5.0, seed: int = 0,
-                 solver: Solve | None = None) -> DispatchPolicy:
+def parse_policy(
+    spec: str, *, time_limit: float = 5.0, seed: int = 0, solver: Solve | None = None
+) -> DispatchPolicy:
     """A policy from its CLI spelling: ``greedy``, ``batch`` or ``rolling:MINUTES``."""
     kind, _, arg = spec.partition(":")
     if kind == "greedy" and not arg:
@@ -138,7 +139,14 @@ def parse_policy(spec: str, *, time_limit: float = 5.0, seed: int = 0,
         except ValueError:
             minutes = -1.0
         if minutes <= 0:
-            raise InputError([("policy", spec, "rolling needs a positive interval, e.g. rolling:60")])
-        return RollingReoptimisation(name=f"rolling:{minutes:g}", replan_every_minutes=minutes,
-                                     time_limit=time_limit, seed=seed, solver=solver)
+            raise InputError(
+                [("policy", spec, "rolling needs a positive interval, e.g. rolling:60")]
+            )
+        return RollingReoptimisation(
+            name=f"rolling:{minutes:g}",
+            replan_every_minutes=minutes,
+            time_limit=time_limit,
+            seed=seed,
+            solver=solver,
+        )
     raise InputError([("policy", spec, "unknown policy; use greedy, batch or rolling:MINUTES")])

@@ -25,7 +25,7 @@ _WORLD, _FREE, _TICK = 0, 1, 2
 
 @dataclass
 class SimulationResult:
-    """One policy's day: the executed plan (actual times), when each job became known, and counts."""
+    """One policy's day: the executed plan (actual times) and when each job became known."""
 
     policy: str
     scenario: Scenario
@@ -71,8 +71,12 @@ class _Simulation:
             self.point_location.setdefault(self.m.start_point[e.id], e.start_location)
             self.point_location.setdefault(self.m.end_point[e.id], e.home)
         self.states = {
-            e.id: EngineerState(e.id, self.m.start_point[e.id], e.shifts[0].start,
-                                breaks_left=sorted(e.shifts[0].breaks, key=lambda b: b.window.start))
+            e.id: EngineerState(
+                e.id,
+                self.m.start_point[e.id],
+                e.shifts[0].start,
+                breaks_left=sorted(e.shifts[0].breaks, key=lambda b: b.window.start),
+            )
             for e in self.problem.engineers
         }
         self.routes = {e.id: _Route() for e in self.problem.engineers}
@@ -85,8 +89,9 @@ class _Simulation:
         self.started: set[str] = set()
         self.heap: list[tuple[datetime, int, int, str, str]] = []
         self.seq = 0
-        self.result = SimulationResult(policy.name, scenario, Plan(), self.known_at,
-                                       self.cancelled, self.off)
+        self.result = SimulationResult(
+            policy.name, scenario, Plan(), self.known_at, self.cancelled, self.off
+        )
 
     def push(self, at: datetime, order: int, kind: str, subject: str) -> None:
         self.seq += 1
@@ -150,16 +155,25 @@ class _Simulation:
 
     def pending(self) -> tuple[str, ...]:
         return tuple(
-            j.id for j in self.problem.jobs
-            if j.id not in self.unknown and j.id not in self.on_hold and j.id not in self.cancelled
+            j.id
+            for j in self.problem.jobs
+            if j.id not in self.unknown
+            and j.id not in self.on_hold
+            and j.id not in self.cancelled
             and j.id not in self.started
         )
 
     def decide(self, now: datetime, trigger: str, subject: str | None) -> None:
         state = DispatchState(
-            now=now, trigger=trigger, full=self.problem, matrices=self.m, engineers=self.states,
-            pending=self.pending(), queues={k: tuple(v) for k, v in self.queues.items()},
-            point_location=self.point_location, subject=subject,
+            now=now,
+            trigger=trigger,
+            full=self.problem,
+            matrices=self.m,
+            engineers=self.states,
+            pending=self.pending(),
+            queues={k: tuple(v) for k, v in self.queues.items()},
+            point_location=self.point_location,
+            subject=subject,
         )
         t0 = wallclock.perf_counter()
         new = self.policy.decide(state)
@@ -222,12 +236,17 @@ class _Simulation:
             route = self.routes[eid]
             if route.departure is None:
                 route.departure = leave
-            route.stops.append(Stop(
-                job_id=jid, arrival=arrival, start=start, end=end,
-                travel_s=int(travel.total_seconds()),
-                distance_m=self.m.distance(st.point, point),
-                wait_s=int((start - arrival).total_seconds()),
-            ))
+            route.stops.append(
+                Stop(
+                    job_id=jid,
+                    arrival=arrival,
+                    start=start,
+                    end=end,
+                    travel_s=int(travel.total_seconds()),
+                    distance_m=self.m.distance(st.point, point),
+                    wait_s=int((start - arrival).total_seconds()),
+                )
+            )
             self.started.add(jid)
             st.free_at = leave
             st.committed = jid
@@ -274,22 +293,33 @@ class _Simulation:
                 b0 = max(brk.window.start, free)
                 if b0 + timedelta(minutes=brk.duration_minutes) > brk.window.end:
                     continue  # the day gave no room for it: a missed break
-                r.breaks.append(BreakTaken(start=b0, end=b0 + timedelta(minutes=brk.duration_minutes)))
+                r.breaks.append(
+                    BreakTaken(start=b0, end=b0 + timedelta(minutes=brk.duration_minutes))
+                )
                 free = max(free, r.breaks[-1].end) if b0 >= last.end else free
             home_point = self.m.end_point[eid]
             ret = self.m.duration(self.m.job_point[last.job_id], home_point)
-            routes.append(Route(
-                engineer_id=eid, shift_index=0, departure=r.departure,
-                arrival=free + timedelta(seconds=ret), stops=r.stops,
-                breaks=sorted(r.breaks, key=lambda b: b.start),
-                return_travel_s=ret,
-                return_distance_m=self.m.distance(self.m.job_point[last.job_id], home_point),
-            ))
+            routes.append(
+                Route(
+                    engineer_id=eid,
+                    shift_index=0,
+                    departure=r.departure,
+                    arrival=free + timedelta(seconds=ret),
+                    stops=r.stops,
+                    breaks=sorted(r.breaks, key=lambda b: b.start),
+                    return_travel_s=ret,
+                    return_distance_m=self.m.distance(self.m.job_point[last.job_id], home_point),
+                )
+            )
         served = {s.job_id for r in routes for s in r.stops}
         unassigned = [
-            Unassigned(job_id=j.id, reason=UnassignedReason.CAPACITY,
-                       detail=f"not served by the end of the day under policy {self.policy.name}")
-            for j in self.problem.jobs if j.id not in served and j.id not in self.cancelled
+            Unassigned(
+                job_id=j.id,
+                reason=UnassignedReason.CAPACITY,
+                detail=f"not served by the end of the day under policy {self.policy.name}",
+            )
+            for j in self.problem.jobs
+            if j.id not in served and j.id not in self.cancelled
         ]
         self.result.plan = Plan(routes=routes, unassigned=unassigned)
         return self.result

@@ -49,8 +49,11 @@ class DispatchState:
     def idle(self) -> tuple[str, ...]:
         """Available engineers with nothing under way and nothing queued, free by now."""
         return tuple(
-            eid for eid, s in sorted(self.engineers.items())
-            if s.available and s.committed is None and not self.queues.get(eid)
+            eid
+            for eid, s in sorted(self.engineers.items())
+            if s.available
+            and s.committed is None
+            and not self.queues.get(eid)
             and s.free_at <= self.now
         )
 
@@ -87,32 +90,55 @@ class DispatchState:
             breaks = []
             for brk in st.breaks_left:
                 w0 = max(brk.window.start, start)
-                if (brk.window.end - w0).total_seconds() / 60 >= brk.duration_minutes and brk.window.end <= end:
-                    breaks.append(Break(window=TimeWindow(start=w0, end=brk.window.end),
-                                        duration_minutes=brk.duration_minutes))
+                if (
+                    brk.window.end - w0
+                ).total_seconds() / 60 >= brk.duration_minutes and brk.window.end <= end:
+                    breaks.append(
+                        Break(
+                            window=TimeWindow(start=w0, end=brk.window.end),
+                            duration_minutes=brk.duration_minutes,
+                        )
+                    )
             overtime = eng.overtime_minutes
             if end > shift.end:
                 overtime = max(0.0, overtime - (end - shift.end).total_seconds() / 60)
-            engineers.append(eng.model_copy(update={
-                "start_location": self.point_location[st.point],
-                "end_location": eng.home,
-                "shifts": [Shift(start=start, end=end, breaks=breaks)],
-                "overtime_minutes": overtime,
-            }))
+            engineers.append(
+                eng.model_copy(
+                    update={
+                        "start_location": self.point_location[st.point],
+                        "end_location": eng.home,
+                        "shifts": [Shift(start=start, end=end, breaks=breaks)],
+                        "overtime_minutes": overtime,
+                    }
+                )
+            )
             if st.committed is not None and st.committed_start is not None:
                 job = self.full.job_by_id[st.committed]
-                jobs.append(job.model_copy(update={
-                    "lock": Lock(engineer_id=eid, start=st.committed_start),
-                    "time_windows": [], "earliest_start": None, "after": [],
-                }))
+                jobs.append(
+                    job.model_copy(
+                        update={
+                            "lock": Lock(engineer_id=eid, start=st.committed_start),
+                            "time_windows": [],
+                            "earliest_start": None,
+                            "after": [],
+                        }
+                    )
+                )
         for jid in self.pending:
             job = self.full.job_by_id[jid]
             jobs.append(job.model_copy(update={"after": [], "lock": None}))
         known_engineers = {e.id for e in engineers}
         cleaned = []
         for job in jobs:
-            update = {f: [e for e in getattr(job, f) if e in known_engineers]
-                      for f in ("required_engineers", "preferred_engineers", "excluded_engineers")}
+            update = {
+                f: [e for e in getattr(job, f) if e in known_engineers]
+                for f in ("required_engineers", "preferred_engineers", "excluded_engineers")
+            }
             cleaned.append(job.model_copy(update=update))
-        return Problem(name=f"{self.full.name} @ {self.now.isoformat()}", jobs=cleaned,
-                       engineers=engineers, travel=self.full.travel, objective=self.full.objective)
+        return Problem(
+            name=f"{self.full.name} @ {self.now.isoformat()}",
+            jobs=cleaned,
+            engineers=engineers,
+            travel=self.full.travel,
+            objective=self.full.objective,
+        )

@@ -1,0 +1,99 @@
+"""Tiny hand-made days for the simulator tests, and a stand-in solver (one line per rule)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from dispatchopt.models import Engineer, Job, Location, Plan, Problem, Route, Stop
+from dispatchopt.models.skills import missing_skills
+from dispatchopt.scenarios import Scenario
+
+TZ = timezone(timedelta(hours=2))
+DAY = datetime(2026, 6, 2, tzinfo=TZ)
+
+
+def at(hour: float) -> datetime:
+    return DAY + timedelta(hours=hour)
+
+
+def place(km_east: float, km_north: float = 0.0) -> Location:
+    """A point ``km_east`` / ``km_north`` of Amsterdam's centre."""
+    return Location(lat=52.37 + km_north / 111.2, lon=4.90 + km_east / 67.9)
+
+
+def engineer(
+    eid: str,
+    km_east: float = 0.0,
+    *,
+    start: float = 8,
+    end: float = 17,
+    skills: dict[str, int] | None = None,
+    lunch: bool = False,
+) -> Engineer:
+    breaks = [{"window": {"start": at(12), "end": at(13)}, "duration_minutes": 30}] if lunch else []
+    return Engineer.model_validate(
+        {
+            "id": eid,
+            "start_location": place(km_east),
+            "shifts": [{"start": at(start), "end": at(end), "breaks": breaks}],
+            "skills": skills or {"washer": 1},
+            "cost_per_hour": 40.0,
+            "cost_per_km": 0.5,
+        }
+    )
+
+
+def job(
+    jid: str,
+    km_east: float,
+    *,
+    minutes: float = 60,
+    window: tuple[float, float] = (8, 17),
+    skill: str = "washer",
+    priority: int = 0,
+    release: float | None = None,
+) -> Job:
+    return Job(
+        id=jid,
+        location=place(km_east),
+        duration_minutes=minutes,
+        priority=priority,
+        time_windows=[{"start": at(window[0]), "end": at(window[1])}],  # type: ignore[list-item]
+        skills=[{"skill": skill}],  # type: ignore[list-item]
+        earliest_start=None if release is None else at(release),
+    )
+
+
+def scenario(jobs: list[Job], engineers: list[Engineer], **extra: Any) -> Scenario:
+    return Scenario(
+        name="test day",
+        planned_at=at(-2),
+        problem=Problem(name="test day", jobs=jobs, engineers=engineers),
+        **extra,
+    )
+
+
+def first_fit(problem: Problem) -> Plan:
+    """Stand-in solver: every job to the first engineer (by id) with its skills, in id order."""
+    routes: dict[str, list[str]] = {}
+    for j in sorted(problem.jobs, key=lambda j: (j.lock is None, j.id)):
+        if j.lock is not None:
+            routes.setdefault(j.lock.engineer_id, []).append(j.id)
+            continue
+        for e in sorted(problem.engineers, key=lambda e: e.id):
+            if not missing_skills(j.skills, e.skills):
+                routes.setdefault(e.id, []).append(j.id)
+                break
+    t = problem.epoch()
+    return Plan(
+        routes=[
+            Route(
+                engineer_id=eid,
+                departure=t,
+                arrival=t,
+                stops=[Stop(job_id=jid, arrival=t, start=t, end=t) for jid in jids],
+            )
+            for eid, jids in sorted(routes.items())
+        ]
+    )
