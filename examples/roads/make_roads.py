@@ -21,7 +21,7 @@ ARTERIAL_EVERY = 5
 CENTRE_RADIUS_M = 1_600.0
 RING_RADIUS_M = 6_000.0
 RING_VERTICES = 72
-BRIDGE_COLUMNS = (-5, 0, 6)
+BRIDGE_COLUMNS = (-10, 0, 10)
 """Grid columns (0 = the centre column) whose arterial crosses the river on a bridge."""
 SEED = 20240607
 
