@@ -500,3 +500,24 @@ def test_times_in_another_zone_are_compared_as_moments() -> None:
     for s in shifted.routes[0].stops:
         s.start, s.end, s.arrival = (t.astimezone(paris) for t in (s.start, s.end, s.arrival))
     assert validate(BOILER_DAY, shifted) == []
+
+
+def test_the_validator_reads_no_solver_code() -> None:
+    # Its own code path: a bug shared with the routing model could otherwise hide itself.
+    import ast
+    from pathlib import Path
+
+    import dispatchopt.solvers.validate as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    forbidden = ("ortools", "compile", "routing_model", "decode", "ortools_solver", "greedy")
+    assert not [m for m in imported if any(part in m.split(".") for part in forbidden)], imported
+    assert "dispatchopt.solvers.matrices" in imported
