@@ -146,7 +146,8 @@ def test_round_trip_with_the_ortools_solver_validates_and_keeps_pins(tmp_path: P
 
     def solve(problem: Problem, *, time_limit: float) -> Plan:
         seen.append(problem)
-        return solver.solve(problem, time_limit=time_limit)
+        plan: Plan = solver.solve(problem, time_limit=time_limit)
+        return plan
 
     db = str(tmp_path / "d.db")
     cli("import", str(DATA / "day.json"), "--db", db)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ from .conftest import at, engineer, spec
 DAY = date(2026, 3, 2)
 
 
-def ticket(ticket_id: str, *commands: Command, **extra: object) -> Ticket:
+def ticket(ticket_id: str, *commands: Command, **extra: Any) -> Ticket:
     t, _ = create(spec(ticket_id, **extra), actor="desk", at=at(7))
     for command in (Triage(), MarkReady(), *commands):
         t, _ = apply(t, command, actor="desk", at=at(7, 30))

@@ -14,6 +14,7 @@ from dispatchopt.errors import InputError
 from dispatchopt.lifecycle import (
     Arrive,
     Close,
+    Command,
     Conflict,
     Depart,
     Dispatch,
@@ -35,7 +36,7 @@ from dispatchopt.models import Plan, Route, Stop
 from .conftest import at, engineer, spec
 
 DAY = date(2026, 3, 2)
-READY = [Triage(), MarkReady()]
+READY: list[Command] = [Triage(), MarkReady()]
 
 
 def test_opening_applies_the_migrations_once(db_url: str) -> None:
@@ -92,7 +93,12 @@ def test_two_dispatchers_acting_on_the_same_read_one_wins(store: SqlStore) -> No
 
 def test_reopening_stores_the_repeat_visit_in_the_same_write(store: SqlStore) -> None:
     store.create_ticket(spec("T1"), actor="desk", at=at(7), then=READY)
-    visit_and_fix = [Schedule(engineer_id="e1", start=at(10)), Dispatch(), Depart(), Arrive()]
+    visit_and_fix: list[Command] = [
+        Schedule(engineer_id="e1", start=at(10)),
+        Dispatch(),
+        Depart(),
+        Arrive(),
+    ]
     for command in (*visit_and_fix, Resolve(first_time_fix=True), Close(), Reopen(reason="again")):
         store.execute("T1", command, actor="desk", at=at(12))
     visit = store.get("T1-R1")
