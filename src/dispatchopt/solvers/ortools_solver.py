@@ -10,17 +10,17 @@ import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from google.protobuf import text_format
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from dispatchopt.errors import InputError, SolverError
 from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers.compile import (
-    MONEY_SCALE,
-    UNITS_PER_HOUR,
-    UNITS_PER_KM,
+    OBJECTIVE_UNITS,
     CompiledProblem,
     compile_problem,
 )
+from dispatchopt.solvers.construction import sweep_routes
 from dispatchopt.solvers.decode import decode, unassigned_jobs
 from dispatchopt.solvers.routing_model import build_routing_model
 from dispatchopt.solvers.summary import summarize
@@ -38,20 +38,75 @@ class SolveProgress:
 
 def objective_scale(problem: Problem) -> int:
     """Engine objective units per reported objective unit (currency, km or hours)."""
-    return {"cost": MONEY_SCALE, "distance": UNITS_PER_KM, "travel_time": UNITS_PER_HOUR}[
-        problem.objective.kind
-    ]
+    return OBJECTIVE_UNITS[problem.objective.kind]
 
 
-def search_parameters(time_limit: float, num_jobs: int) -> pywrapcp.DefaultRoutingSearchParameters:
-    """Construction by parallel cheapest insertion, then guided local search until the limit."""
+@dataclass(frozen=True)
+class SearchConfig:
+    """How the engine searches: construction, metaheuristic, neighbourhood size, stop rules.
+
+    ``None`` fields are chosen from the problem size by :func:`search_parameters`. ``overrides``
+    is OR-Tools ``RoutingSearchParameters`` text format merged last (for experiments), e.g.
+    ``"guided_local_search_lambda_coefficient: 0.2"``.
+    """
+
+    first_solution: str | None = None
+    """A ``FirstSolutionStrategy`` name, e.g. ``"PARALLEL_CHEAPEST_INSERTION"`` or ``"SAVINGS"``."""
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    """A ``LocalSearchMetaheuristic`` name, or ``"ILS"`` (ruin-and-recreate iterated search)."""
+    neighbors_ratio: float | None = None
+    """Share of the nearest nodes local-search operators look at (1.0 = all)."""
+    stagnation_stop: bool = False
+    """Stop early once the improvement rate flattens (OR-Tools' improvement limit) instead of
+    always running to ``time_limit``; off by default because it trades quality for time."""
+    warm_start: str | None = None
+    """``"sweep"`` starts the search from :func:`construction.sweep_routes` instead of
+    ``first_solution`` (falling back to it when the engine rejects the routes)."""
+    overrides: str = ""
+
+    def __post_init__(self) -> None:
+        if self.first_solution is not None and not hasattr(
+            routing_enums_pb2.FirstSolutionStrategy, self.first_solution
+        ):
+            raise InputError([("first_solution", self.first_solution, "not an OR-Tools strategy")])
+        if self.metaheuristic != "ILS" and not hasattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
+        ):
+            raise InputError(
+                [("metaheuristic", self.metaheuristic, "not an OR-Tools metaheuristic")]
+            )
+        if self.warm_start not in (None, "sweep"):
+            raise InputError([("warm_start", self.warm_start, "must be None or 'sweep'")])
+        if self.neighbors_ratio is not None and not 0 < self.neighbors_ratio <= 1:
+            raise InputError([("neighbors_ratio", self.neighbors_ratio, "must lie in (0, 1]")])
+
+
+def search_parameters(
+    time_limit: float, num_jobs: int, config: SearchConfig | None = None
+) -> pywrapcp.DefaultRoutingSearchParameters:
+    """OR-Tools parameters for a problem of ``num_jobs`` jobs (see :class:`SearchConfig`)."""
+    config = config or SearchConfig()
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
+    first = config.first_solution or "PARALLEL_CHEAPEST_INSERTION"
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
+    if config.metaheuristic == "ILS":
+        params.use_iterated_local_search = True
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        )
+    else:
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic
+        )
+    ratio = config.neighbors_ratio
+    if ratio is not None and ratio < 1:
+        params.ls_operator_neighbors_ratio = ratio
+        params.ls_operator_min_neighbors = 10
+    if config.stagnation_stop:
+        params.improvement_limit_parameters.improvement_rate_coefficient = 1e-4
+        params.improvement_limit_parameters.improvement_rate_solutions_distance = 100
+    if config.overrides:
+        text_format.Merge(config.overrides, params)
     params.time_limit.FromMilliseconds(max(1, round(time_limit * 1000)))
     return params
 
@@ -62,20 +117,60 @@ def solve(
     time_limit: float,
     seed: int = 0,
     progress: Callable[[SolveProgress], None] | None = None,
+    config: SearchConfig | None = None,
+    initial_plan: Plan | None = None,
 ) -> Plan:
     """Plan ``problem`` within ``time_limit`` seconds; every job is routed or explained.
 
     ``seed`` 0 keeps the problem's job order; other seeds shuffle it, which steers the
-    deterministic engine to a different (equally valid) plan.
+    deterministic engine to a different (equally valid) plan. ``config`` tunes the search
+    (default: chosen by size). ``initial_plan`` (e.g. an earlier plan of the same day) is the
+    search's starting point when the engine accepts its routes as they stand.
     """
+    plan = _solve(problem, time_limit, seed, progress, config, initial_plan, cold_fallback=True)
+    assert plan is not None
+    return plan
+
+
+def improve(
+    problem: Problem,
+    plan: Plan,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    config: SearchConfig | None = None,
+) -> Plan | None:
+    """Search onward from ``plan``'s routes for ``time_limit`` seconds.
+
+    The result is never worse than ``plan`` in the engine's objective (the search keeps its
+    best); ``None`` when the engine rejects ``plan``'s routes as they stand.
+    """
+    return _solve(problem, time_limit, seed, None, config, plan, cold_fallback=False)
+
+
+def _solve(
+    problem: Problem,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[SolveProgress], None] | None,
+    config: SearchConfig | None,
+    initial_plan: Plan | None,
+    *,
+    cold_fallback: bool,
+) -> Plan | None:
     if time_limit <= 0:
         raise InputError([("time_limit", time_limit, "must be a positive number of seconds")])
     started = _time.perf_counter()
     cp = compile_problem(problem, seed=seed)
     if not cp.jobs or not cp.vehicles:
         plan = Plan(routes=[], unassigned=unassigned_jobs(cp, set()))
-        plan.summary = summarize(problem, plan, solver="ortools", objective=None,
-                                 solve_seconds=_time.perf_counter() - started)
+        plan.summary = summarize(
+            problem,
+            plan,
+            solver="ortools",
+            objective=None,
+            solve_seconds=_time.perf_counter() - started,
+        )
         return plan
     build = build_routing_model(cp)
     routing = build.routing
@@ -88,15 +183,34 @@ def solve(
             # Called for every solution the metaheuristic accepts; report the best so far.
             count[0] += 1
             best[0] = min(best[0], routing.CostVar().Value() / scale)
-            progress(SolveProgress(
-                elapsed_s=_time.perf_counter() - started,
-                time_limit_s=time_limit,
-                objective=best[0],
-                solutions=count[0],
-            ))
+            progress(
+                SolveProgress(
+                    elapsed_s=_time.perf_counter() - started,
+                    time_limit_s=time_limit,
+                    objective=best[0],
+                    solutions=count[0],
+                )
+            )
 
         routing.AddAtSolutionCallback(report)
-    assignment = routing.SolveWithParameters(search_parameters(time_limit, len(cp.jobs)))
+    params = search_parameters(time_limit, len(cp.jobs), config)
+    warm = None
+    if initial_plan is not None:
+        warm = routes_from_plan(cp, initial_plan)
+    elif config is not None and config.warm_start == "sweep":
+        warm = sweep_routes(cp)
+    initial = None
+    if warm is not None:
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes(
+            [[build.manager.NodeToIndex(n) for n in route] for route in warm], True
+        )
+    if initial is not None:
+        assignment = routing.SolveFromAssignmentWithParameters(initial, params)
+    elif not cold_fallback:
+        return None
+    else:
+        assignment = routing.SolveWithParameters(params)
     if assignment is None:
         raise SolverError(_status_message(routing))
     plan = decode(cp, build, assignment)
@@ -110,6 +224,18 @@ def solve(
     return plan
 
 
+def routes_from_plan(cp: CompiledProblem, plan: Plan) -> list[list[int]]:
+    """Job nodes per vehicle in ``plan``'s order, leaving out jobs and shifts ``cp`` lacks."""
+    vehicle_of = {(v.engineer_id, v.shift_index): i for i, v in enumerate(cp.vehicles)}
+    node_of = {j.job_id: j.node for j in cp.jobs}
+    out: list[list[int]] = [[] for _ in cp.vehicles]
+    for route in plan.routes:
+        v = vehicle_of.get((route.engineer_id, route.shift_index))
+        if v is not None:
+            out[v] = [node_of[s.job_id] for s in route.stops if s.job_id in node_of]
+    return out
+
+
 def _status_message(routing: pywrapcp.RoutingModel) -> str:
     status = routing.status()
     return (
@@ -118,4 +244,13 @@ def _status_message(routing: pywrapcp.RoutingModel) -> str:
     )
 
 
-__all__ = ["CompiledProblem", "SolveProgress", "objective_scale", "search_parameters", "solve"]
+__all__ = [
+    "CompiledProblem",
+    "SearchConfig",
+    "SolveProgress",
+    "objective_scale",
+    "search_parameters",
+    "improve",
+    "routes_from_plan",
+    "solve",
+]
