@@ -111,22 +111,24 @@ class OsrmTable:
             }
         # OSRM wants lon,lat; 6 decimals is 0.1 m.
         path = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in coords)
-        url = f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{path}"
-        body = self._get(client, url, params)
+        # Query built by hand: OSRM's own examples keep ';' and ',' literal.
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        url = f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{path}?{query}"
+        body = self._get(client, url)
         shape = (src.stop - src.start, dst.stop - dst.start)
         return (
             _table_field(body, "durations", shape, url),
             _table_field(body, "distances", shape, url),
         )
 
-    def _get(self, client: httpx.Client, url: str, params: dict[str, str]) -> dict[str, Any]:
+    def _get(self, client: httpx.Client, url: str) -> dict[str, Any]:
         """GET with retries on timeouts, connection failures and 429/5xx answers."""
         last: TravelServiceError | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
-                response = client.get(url, params=params)
+                response = client.get(url)
             except httpx.TimeoutException as exc:
                 last = TravelServiceError(
                     f"OSRM did not answer within {self.timeout_s} s", url=url, code="Timeout"
