@@ -121,19 +121,16 @@ def show_cmd(
         f"engineer {ticket.engineer_id or '-'}  start {_when(ticket.start) or '-'}",
         markup=False,
     )
-    table = Table("#", "at", "by", "command", "from", "to", "payload")
+    # one plain line per event: stays readable in narrow terminals and in logs
     for e in log:
-        payload = "" if e.command == "create" else json.dumps(e.payload, sort_keys=True)
-        table.add_row(
-            str(e.sequence),
-            _when(e.at),
-            e.actor,
-            e.command,
-            e.from_state.value if e.from_state else "",
-            e.to_state.value,
-            payload,
+        shown = e.command != "create" and e.payload
+        payload = json.dumps(e.payload, sort_keys=True) if shown else ""
+        moved = f"{e.from_state.value if e.from_state else '-'} -> {e.to_state.value}"
+        console.print(
+            f"  #{e.sequence} {_when(e.at)} {e.actor}: {e.command} ({moved}) {payload}".rstrip(),
+            markup=False,
+            soft_wrap=True,
         )
-    console.print(table)
     console.print(f"SLA clock started {_when(sla.started)}; stopped {_when(sla.stopped) or '-'}")
     for pause in sla.paused:
         console.print(
