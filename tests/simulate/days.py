@@ -11,6 +11,7 @@ from dispatchopt.scenarios import Scenario
 
 TZ = timezone(timedelta(hours=2))
 DAY = datetime(2026, 6, 2, tzinfo=TZ)
+CATALOGUE = [{"sku": "drain_pump"}, {"sku": "door_lock"}]
 
 
 def at(hour: float) -> datetime:
@@ -69,7 +70,9 @@ def scenario(jobs: list[Job], engineers: list[Engineer], **extra: Any) -> Scenar
     return Scenario(
         name="test day",
         planned_at=at(-2),
-        problem=Problem(name="test day", jobs=jobs, engineers=engineers),
+        problem=Problem.model_validate(
+            {"name": "test day", "jobs": jobs, "engineers": engineers, "parts": CATALOGUE}
+        ),
         **extra,
     )
 

@@ -50,14 +50,13 @@ def test_emergency_called_at_nine_must_start_by_one() -> None:
     assert compute_kpis(simulate(late, GreedyNearest())).sla_compliance == {"emergency": 0.0}
 
 
-def test_first_time_fix_needs_the_part_on_the_van() -> None:
-    day = scenario(
-        [job("a", 1), job("b", 2)],
-        [engineer("ann")],
-        on_site_part={"a": "drain_pump", "b": "door_lock"},
-        van_stock={"ann": ["drain_pump"]},
-    )
-    assert compute_kpis(simulate(day, GreedyNearest())).first_time_fix == pytest.approx(0.5)
+def test_first_time_fix_needs_a_unit_left_on_the_van() -> None:
+    ann = engineer("ann").model_copy(update={"van_stock": {"drain_pump": 1}})
+    parts = {"a": "drain_pump", "b": "door_lock", "c": "drain_pump"}
+    day = scenario([job("a", 1), job("b", 2), job("c", 3)], [ann], on_site_part=parts)
+    result = simulate(day, GreedyNearest())
+    assert [s.first_time_fix for s in result.plan.routes[0].stops] == [1.0, 0.0, 0.0]
+    assert compute_kpis(result).first_time_fix == pytest.approx(1 / 3)
 
 
 def test_overtime_and_workload_spread_show_an_uneven_day() -> None:
@@ -87,3 +86,12 @@ def test_tables_have_one_column_per_policy_and_every_kpi() -> None:
     assert md.splitlines()[0] == "| KPI | greedy | batch |"
     assert "| unserved | 0 | 1 |" in md
     assert timedelta(0) < table[0].response_p95_min * timedelta(minutes=1)
+
+
+def test_a_modelled_sla_deadline_wins_over_the_priority_rule() -> None:
+    from dispatchopt.scenarios import generate_scenario
+
+    day = generate_scenario(60, 6, seed=3)
+    urgent = next(j for j in day.problem.jobs if j.sla_tier == "urgent")
+    assert due_time(urgent, at(0), day.problem) == day.problem.sla_deadline(urgent)
+    assert due_time(urgent, at(0)) == at(8)

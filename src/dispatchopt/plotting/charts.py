@@ -96,8 +96,8 @@ def plot_gantt(problem: Problem, plan: Plan, path: str | Path, *, title: str | N
             _bar(ax, row, brk.start, brk.end, COLOURS["break"])
     ax.set_yticks(range(len(routes)), [r.engineer_id for r in routes], fontsize=8)
     tz = routes[0].departure.tzinfo if routes else None
-    ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))
+    ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))  # type: ignore[no-untyped-call]
     ax.legend(
         handles=[Patch(color=c, label=k) for k, c in COLOURS.items()]
         + [Patch(facecolor="none", edgecolor="black", label="shift")],
@@ -123,14 +123,19 @@ def _bar(
 ) -> None:
     if b <= a:
         return
-    x0 = mdates.date2num(a)
+    x0 = _num(a)
     ax.broken_barh(
-        [(x0, mdates.date2num(b) - x0)],
+        [(x0, _num(b) - x0)],
         (row - height / 2, height),
         facecolors=colour,
         edgecolors=edge,
         linewidth=0.8 if edge else 0,
     )
+
+
+def _num(moment: datetime) -> float:
+    """Matplotlib's date number (days since its epoch) for an aware datetime."""
+    return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
 
 
 def plot_kpis(table: Sequence[Any], path: str | Path, *, kpis: Sequence[str] | None = None) -> Path:

@@ -25,6 +25,8 @@ from dispatchopt.models import (
     SkillRequirement,
     TimeWindow,
 )
+from dispatchopt.models.parts import Part
+from dispatchopt.models.sla import SlaClock, SlaPolicy, SlaStage, SlaState
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     Event,
@@ -177,13 +179,12 @@ def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
 
 def _engineers(
     rng: np.random.Generator, opts: DayOptions, city: _City, count: int, tz: ZoneInfo
-) -> tuple[list[Engineer], dict[str, list[str]]]:
+) -> list[Engineer]:
     n_third = int(round(count * opts.third_party_share)) if count > 2 else 0
     n_own = count - n_third
     homes = city.points(rng, count, radius=city.radius * 1.5)
     patterns = _pick(rng, opts.shift_mix, count)
     engineers: list[Engineer] = []
-    van_stock: dict[str, list[str]] = {}
     all_parts = sorted(p for parts in PARTS.values() for p in parts)
     for i in range(count):
         third = i >= n_own
@@ -211,6 +212,13 @@ def _engineers(
             ],
         )
         senior = skills.get("smart_home", 0) >= 2
+        rate = opts.third_party_van_stock_rate if third else opts.van_stock_rate
+        units = rng.integers(1, 3, len(all_parts))
+        van = {
+            p: int(u)
+            for p, u, r in zip(all_parts, units, rng.random(len(all_parts)), strict=True)
+            if r < rate
+        }
         engineers.append(
             Engineer(
                 id=eid,
@@ -222,15 +230,14 @@ def _engineers(
                 fixed_cost=50.0 if third else 0.0,
                 overtime_minutes=0.0 if third else 60.0,
                 overtime_cost_per_hour=0.0 if third else 70.0,
+                van_stock=van,
             )
         )
-        rate = opts.third_party_van_stock_rate if third else opts.van_stock_rate
-        van_stock[eid] = [p for p in all_parts if rng.random() < rate]
     if not any(e.skills.get("smart_home", 0) >= 2 for e in engineers) and n_own:
         # A city always has at least one senior installer, however small the team.
         e0 = engineers[0]
         engineers[0] = e0.model_copy(update={"skills": {**e0.skills, "smart_home": 2, "aircon": 2}})
-    return engineers, van_stock
+    return engineers
 
 
 def _release_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -252,7 +259,7 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
     rng = np.random.default_rng(seed)
     tz = ZoneInfo(opts.timezone)
     city = _City(rng, opts)
-    team, van_stock = _engineers(rng, opts, city, engineers, tz)
+    team = _engineers(rng, opts, city, engineers, tz)
 
     types = _pick(rng, opts.job_mix, size)
     tiers = _pick(rng, opts.priority_mix, size)
@@ -271,6 +278,7 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
     part_choice = rng.integers(0, 3, size)
 
     day_start = _at(opts.day, time(0, 0), tz)
+    day_open = _at(opts.day, time(8, 0), tz)
     latest = _at(opts.day, time(18, 30), tz)
     jobs: list[Job] = []
     events: list[Event] = []
@@ -322,6 +330,9 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
                 earliest_start=earliest,
                 priority=priority_of[tier],
                 skills=[SkillRequirement(skill=kind, level=level)],
+                sla_tier=None if tier == "standard" else tier,
+                # A booked urgent job's clock starts when the day opens (the office was closed).
+                sla=None if tier == "standard" else SlaState(started_at=called or day_open),
             )
         )
         actual[jid] = round(minutes * float(actual_noise[i]), 1)
@@ -347,6 +358,24 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
         jobs=jobs,
         engineers=team,
         travel=HaversineTravel(speed_kmh=opts.speed_kmh, detour_factor=opts.detour_factor),
+        parts=[
+            Part(sku=sku, name=f"{kind} {sku.replace('_', ' ')}")
+            for kind in JOB_TYPES
+            for sku in PARTS[kind]
+        ],
+        sla_policies=[
+            SlaPolicy(
+                name=f"{tier}-{hours:g}h",
+                stages=[
+                    SlaStage(name="on_site", target_minutes=hours * 60, clock=SlaClock.WALL_CLOCK)
+                ],
+            )
+            for tier, hours in SLA_HOURS.items()
+            if tier != "standard"
+        ],
+        sla_tiers={
+            tier: f"{tier}-{hours:g}h" for tier, hours in SLA_HOURS.items() if tier != "standard"
+        },
     )
     return Scenario(
         name=opts.name,
@@ -357,7 +386,6 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
         events=events,
         actual_minutes=actual,
         on_site_part=on_site,
-        van_stock=van_stock,
     )
 
 

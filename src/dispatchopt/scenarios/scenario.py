@@ -67,7 +67,7 @@ class Scenario(BaseModel):
     overnight plan is made at ``planned_at``. ``actual_minutes`` is how long a visit really takes
     (the engineer finishes early or late; absent = as planned). ``on_site_part`` names a part that
     turns out to be needed when the engineer is on site: the visit is a first-time fix only when
-    the engineer's ``van_stock`` holds it.
+    the engineer's van (``Engineer.van_stock``, used up as the day goes) still holds a unit.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -80,7 +80,6 @@ class Scenario(BaseModel):
     events: list[Event] = Field(default_factory=list)
     actual_minutes: dict[str, float] = Field(default_factory=dict)
     on_site_part: dict[str, str] = Field(default_factory=dict)
-    van_stock: dict[str, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -102,9 +101,6 @@ class Scenario(BaseModel):
         for job_id, minutes in self.actual_minutes.items():
             if minutes < 0:
                 errors.append(f"actual_minutes[{job_id}]: negative duration {minutes}")
-        for eng_id in self.van_stock:
-            if eng_id not in engineers:
-                errors.append(f"van_stock: unknown engineer {eng_id!r}")
         if errors:
             raise ValueError("; ".join(errors))
         return self

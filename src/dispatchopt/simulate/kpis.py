@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from dispatchopt.models import Job
+from dispatchopt.models import Job, Problem
 from dispatchopt.simulate.simulator import SimulationResult
 
 SLA_HOURS = {"emergency": 4.0, "urgent": 8.0}
@@ -28,9 +28,14 @@ def sla_tier(job: Job) -> str:
     return "urgent" if job.priority >= 4 else "standard"
 
 
-def due_time(job: Job, known: datetime) -> datetime | None:
-    """When the visit must start: tier hours after ``known`` for emergency/urgent, else the end of
-    the appointment slot (``None``: no promise)."""
+def due_time(job: Job, known: datetime, problem: Problem | None = None) -> datetime | None:
+    """When the visit must start: the job's SLA deadline when ``problem`` gives it one
+    (``Problem.sla_deadline``), else tier hours after ``known`` for emergency/urgent, else the end
+    of the appointment slot (``None``: no promise)."""
+    if problem is not None:
+        deadline = problem.sla_deadline(job)
+        if deadline is not None:
+            return deadline
     tier = sla_tier(job)
     if tier in SLA_HOURS:
         return known + timedelta(hours=SLA_HOURS[tier])
@@ -73,7 +78,9 @@ class Kpis:
 
 def compute_kpis(result: SimulationResult) -> Kpis:
     """Score a simulated day. SLA: a job meets it when served and started by its due time
-    (:func:`due_time`; unserved jobs miss it); response = start - max(call, first shift start)."""
+    (:func:`due_time`; unserved jobs miss it); response = start - max(call, first shift start).
+    First-time fix: the share of visits whose ``Stop.first_time_fix`` is 1 (see :func:`simulate`).
+    """
     sc = result.scenario
     problem = sc.problem
     day_open = min(e.shifts[0].start for e in problem.engineers)
@@ -84,23 +91,17 @@ def compute_kpis(result: SimulationResult) -> Kpis:
     for job in live:
         known = max(result.known_at.get(job.id, day_open), day_open)
         stop = stops.get(job.id)
-        due = due_time(job, known)
+        due = due_time(job, known, problem)
         ok = stop is not None and (due is None or stop.start <= due)
         met.setdefault(sla_tier(job), []).append(ok)
         if stop is not None:
             responses.append((stop.start - known).total_seconds() / 60)
-    ftf = []
-    for route in result.plan.routes:
-        eng = problem.engineer_by_id[route.engineer_id]
-        stock = getattr(eng, "van_stock", None)
-        held = (
-            set(stock)
-            if isinstance(stock, list | dict | set) and stock
-            else set(sc.van_stock.get(eng.id, []))
-        )
-        for s in route.stops:
-            need = sc.on_site_part.get(s.job_id)
-            ftf.append(need is None or need in held)
+    ftf = [
+        s.first_time_fix
+        for r in result.plan.routes
+        for s in r.stops
+        if s.first_time_fix is not None
+    ]
     available = [e for e in problem.engineers if e.id not in result.off_engineers]
     shift_h = sum((e.shifts[0].end - e.shifts[0].start).total_seconds() for e in available) / 3600
     work_h = sum((s.end - s.start).total_seconds() for s in stops.values()) / 3600

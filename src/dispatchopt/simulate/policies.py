@@ -27,8 +27,15 @@ class DispatchPolicy(Protocol):
     queue entries that are no longer dispatchable (done, under way, cancelled, wrong skill).
     """
 
-    name: str
-    replan_every_minutes: float | None
+    @property
+    def name(self) -> str:
+        """The policy's label in tables and file names."""
+        ...
+
+    @property
+    def replan_every_minutes(self) -> float | None:
+        """Minutes between ``tick`` decisions (``None``: no ticks)."""
+        ...
 
     def decide(self, state: DispatchState) -> Queues | None:
         """New queues for some engineers, or ``None``."""

@@ -51,9 +51,10 @@ def simulate(scenario: Scenario, policy: DispatchPolicy) -> SimulationResult:
     Engineers follow their queue: when free they take the next dispatchable job, take their
     break first if the visit would end after the break's latest start, drive, wait for the
     window, and work the job's *actual* duration. A visit that would end (as planned) past the
-    shift plus overtime allowance is skipped. A cancellation only stops a visit not yet
-    dispatched (once an engineer is on the way the visit happens). Single-shift days: the
-    simulator uses each engineer's first shift.
+    shift plus overtime allowance is skipped. A visit whose on-site part is on the van is a
+    first-time fix (``Stop.first_time_fix`` 1.0, one unit used), else 0.0. A cancellation only
+    stops a visit not yet dispatched (once an engineer is on the way the visit happens).
+    Single-shift days: the simulator uses each engineer's first shift.
     """
     return _Simulation(scenario, policy).run()
 
@@ -80,6 +81,7 @@ class _Simulation:
             for e in self.problem.engineers
         }
         self.routes = {e.id: _Route() for e in self.problem.engineers}
+        self.van = {e.id: dict(e.van_stock) for e in self.problem.engineers}
         self.queues: dict[str, list[str]] = {e.id: [] for e in self.problem.engineers}
         self.unknown = {ev.job_id for ev in scenario.events if isinstance(ev, JobArrives)}
         self.on_hold = {ev.job_id for ev in scenario.events if isinstance(ev, PartArrives)}
@@ -233,6 +235,10 @@ class _Simulation:
             if base > 0:
                 actual = actual * (planned / timedelta(minutes=base))
             end = start + actual
+            need = self.sc.on_site_part.get(jid)
+            fixed = need is None or self.van[eid].get(need, 0) > 0
+            if need is not None and fixed:
+                self.van[eid][need] -= 1
             route = self.routes[eid]
             if route.departure is None:
                 route.departure = leave
@@ -245,6 +251,7 @@ class _Simulation:
                     travel_s=int(travel.total_seconds()),
                     distance_m=self.m.distance(st.point, point),
                     wait_s=int((start - arrival).total_seconds()),
+                    first_time_fix=1.0 if fixed else 0.0,
                 )
             )
             self.started.add(jid)

@@ -135,10 +135,9 @@ class DispatchState:
                 for f in ("required_engineers", "preferred_engineers", "excluded_engineers")
             }
             cleaned.append(job.model_copy(update=update))
-        return Problem(
-            name=f"{self.full.name} @ {self.now.isoformat()}",
-            jobs=cleaned,
-            engineers=engineers,
-            travel=self.full.travel,
-            objective=self.full.objective,
+        # Every other field (parts catalogue, depots, SLA policies, calendar...) carries over.
+        data = {name: getattr(self.full, name) for name in Problem.model_fields}
+        data.update(
+            name=f"{self.full.name} @ {self.now.isoformat()}", jobs=cleaned, engineers=engineers
         )
+        return Problem.model_validate(data)
