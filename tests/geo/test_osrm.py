@@ -9,13 +9,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
 
 from dispatchopt.errors import DispatchoptError, InputError
-from dispatchopt.geo import Haversine, OsrmTable, TravelServiceError, TravelServiceWarning
+from dispatchopt.geo import (
+    CachedTravelModel,
+    Haversine,
+    OsrmTable,
+    TravelServiceError,
+    TravelServiceWarning,
+)
 
 STEP = 1e-3
 
@@ -194,3 +201,11 @@ def test_bad_client_settings_are_input_errors() -> None:
         OsrmTable("localhost:5000")
     with pytest.raises(InputError, match="max_batch"):
         OsrmTable("http://127.0.0.1:5000", max_batch=0)
+
+
+def test_a_fallback_answer_is_not_cached_as_if_osrm_had_given_it(tmp_path: Path) -> None:
+    table = OsrmTable(f"http://127.0.0.1:{free_port()}", retries=0, fallback=Haversine())
+    cached = CachedTravelModel(table, tmp_path)
+    with pytest.warns(TravelServiceWarning):
+        cached.matrices(points(3))
+    assert list(tmp_path.glob("*.npz")) == []

@@ -9,12 +9,14 @@ import dataclasses
 import hashlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from dispatchopt.geo.errors import TravelServiceWarning
 from dispatchopt.geo.matrix import TravelMatrices, TravelModel
 
 CACHE_VERSION = "1"
@@ -65,7 +67,8 @@ class CachedTravelModel:
     computed before, otherwise computes, stores and returns.
 
     ``hits`` and ``misses`` count answers, so callers (and tests) can see the cache working.
-    A corrupt entry is recomputed and overwritten, never trusted.
+    A corrupt entry is recomputed and overwritten, never trusted; an answer given by a fallback
+    model (signalled by a ``TravelServiceWarning``) is returned but not stored.
     """
 
     def __init__(self, inner: TravelModel, cache_dir: str | os.PathLike[str]) -> None:
@@ -90,8 +93,14 @@ class CachedTravelModel:
             self.hits += 1
             return found
         self.misses += 1
-        result = self.inner.matrices(points)
-        self._store(path, result)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = self.inner.matrices(points)
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+        # A fallback answer stands in for this run only; caching it would hide the failure later.
+        if not any(issubclass(w.category, TravelServiceWarning) for w in caught):
+            self._store(path, result)
         return result
 
     @staticmethod
