@@ -1,9 +1,13 @@
-"""dispatchopt: plans which field engineer visits which customer, when, and explains what it could not plan.
+"""dispatchopt: which engineer visits which customer, when, and why a job could not be planned.
 
-The public API is what this module exports; everything else is an implementation detail.
+The public API is what this module exports; everything else is an implementation detail. The
+solvers load on first use, so ``import dispatchopt.models`` does not load OR-Tools.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from dispatchopt.errors import DispatchoptError, FormatError, InputError, SolverError
+from dispatchopt.io import load_problem, read_plan, read_solomon, read_vrplib, write_plan
 from dispatchopt.models import (
     Break,
     Engineer,
@@ -28,10 +32,31 @@ from dispatchopt.models import (
     UnassignedReason,
     Violation,
 )
-from dispatchopt.solvers.greedy import solve_greedy
-from dispatchopt.solvers.ortools_solver import SolveProgress, solve
+from dispatchopt.solvers.validate import is_valid, validate
+
+if TYPE_CHECKING:
+    from dispatchopt.solvers.greedy import solve_greedy
+    from dispatchopt.solvers.ortools_solver import SolveProgress, solve
+
+_LAZY = {
+    "solve": "dispatchopt.solvers.ortools_solver",
+    "SolveProgress": "dispatchopt.solvers.ortools_solver",
+    "solve_greedy": "dispatchopt.solvers.greedy",
+}
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Load the OR-Tools-backed solvers only when they are first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dispatchopt' has no attribute {name!r}")
+
 
 __all__ = [
     "Break",
@@ -61,6 +86,13 @@ __all__ = [
     "Unassigned",
     "UnassignedReason",
     "Violation",
+    "is_valid",
+    "load_problem",
+    "read_plan",
+    "read_solomon",
+    "read_vrplib",
     "solve",
     "solve_greedy",
+    "validate",
+    "write_plan",
 ]

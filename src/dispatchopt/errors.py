@@ -18,7 +18,10 @@ class InputError(DispatchoptError, ValueError):
 
     def __init__(self, errors: list[tuple[str, Any, str]]) -> None:
         self.errors = errors
-        lines = [f"{field}: {message} (got {value!r})" for field, value, message in errors]
+        lines = [
+            f"{field}: {message}" + ("" if value is None else f" (got {value!r})")
+            for field, value, message in errors
+        ]
         super().__init__("invalid input:\n  " + "\n  ".join(lines))
 
 

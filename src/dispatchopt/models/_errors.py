@@ -9,6 +9,8 @@ from pydantic import BaseModel, ValidationError
 from dispatchopt.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+_UNION_TAGS = {"haversine", "euclidean", "matrix", "road_graph", "osrm"}
+"""Discriminator tags pydantic puts in error paths; a planner does not need to see them."""
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -26,7 +28,7 @@ def input_errors(exc: ValidationError) -> list[tuple[str, Any, str]]:
     out: list[tuple[str, Any, str]] = []
     for err in exc.errors(include_url=False):
         message = str(err["msg"]).removeprefix("Value error, ")
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in {"haversine", "euclidean", "matrix"}))
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
         if not loc and ": " in message:
             for piece in message.split("; "):
                 field, _, text = piece.partition(": ")

@@ -10,7 +10,7 @@ from dispatchopt.models.time_window import TimeWindow
 
 
 class Break(BaseModel):
-    """A break of ``duration_minutes`` taken entirely inside ``window`` (lunch 11:30-14:00, 30 min)."""
+    """A break of ``duration_minutes`` taken inside ``window`` (lunch 11:30-14:00, 30 min)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -52,7 +52,8 @@ class Shift(BaseModel):
 class Engineer(BaseModel):
     """A field engineer (or a third-party provider's crew, with its own costs).
 
-    ``van_stock`` is the spare parts carried at the start of the day (SKU -> units).
+    ``van_stock`` is the spare parts carried at the start of the day (SKU -> units) and
+    ``tools`` the tools in the van (never used up; more can be collected at a depot).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -70,6 +71,7 @@ class Engineer(BaseModel):
     overtime_minutes: float = Field(default=0.0, ge=0)
     overtime_cost_per_hour: float = Field(default=0.0, ge=0)
     van_stock: dict[str, int] = Field(default_factory=dict)
+    tools: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shifts_apart(self) -> Engineer:

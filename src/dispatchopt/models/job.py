@@ -33,8 +33,9 @@ class Job(BaseModel):
     case ``penalty`` is what leaving it unplanned costs. Mandatory jobs the plan cannot fit
     still come back, in ``Plan.unassigned`` with a reason.
     ``parts`` must be on hand at the start of service (from the engineer's van or picked up at a
-    depot earlier on the route). ``sla`` is the ticket's SLA clock and ``sla_tier`` names the
-    problem's tier whose policy sets its due times (see ``docs/parts_and_sla.md``).
+    depot earlier on the route); ``tools`` must be in the van (carried from the start or
+    collected at a depot that keeps them). ``sla`` is the ticket's SLA clock and ``sla_tier``
+    names the problem's tier whose policy sets its due times (see ``docs/parts_and_sla.md``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -57,6 +58,7 @@ class Job(BaseModel):
     after: list[str] = Field(default_factory=list)
     lock: Lock | None = None
     parts: list[PartRequirement] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
     sla: SlaState | None = None
     sla_tier: str | None = Field(default=None, min_length=1)
 

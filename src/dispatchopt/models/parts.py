@@ -52,6 +52,10 @@ class Depot(BaseModel):
     opening_hours: list[TimeWindow] = Field(default_factory=list)
     stock: Stock = Field(default_factory=dict)
     pickup_minutes: float = Field(default=10.0, ge=0)
+    unlimited: bool = False
+    """A main warehouse: any quantity of every part (``stock`` is then ignored)."""
+    tools: list[str] = Field(default_factory=list)
+    """Tools an engineer can collect here (any number of times)."""
 
     @model_validator(mode="after")
     def _valid(self) -> Depot:
@@ -195,7 +199,7 @@ def _sku_readiness(
         if vans[eng_id].get(sku, 0) >= qty:
             return SkuReadiness(sku=sku, quantity=qty, source=StockHolder("van", eng_id))
     for depot in depots:
-        if depot.stock.get(sku, 0) >= qty:
+        if depot.unlimited or depot.stock.get(sku, 0) >= qty:
             return SkuReadiness(sku=sku, quantity=qty, source=StockHolder("depot", depot.id))
     best: tuple[datetime, str] | None = None
     for depot in depots:
@@ -250,6 +254,8 @@ def stock_shortfalls(
     Arrivals land before withdrawals at the same instant; withdrawals at the same instant go in
     ``(holder, sku, job_id)`` order. An empty list means no two jobs were promised the same unit.
     """
+    depots = list(depots)
+    unlimited = {d.id for d in depots if d.unlimited}
     level: dict[tuple[StockHolder, str], int] = {}
     for eng_id, stock in vans.items():
         for sku, qty in stock.items():
@@ -268,6 +274,8 @@ def stock_shortfalls(
         if isinstance(event, PartArrival):
             key = (StockHolder("depot", event.depot_id), event.sku)
             level[key] = level.get(key, 0) + event.quantity
+            continue
+        if event.holder.kind == "depot" and event.holder.id in unlimited:
             continue
         key = (event.holder, event.sku)
         on_hand = level.get(key, 0)

@@ -110,6 +110,12 @@ class Summary(BaseModel):
     overtime_s: int
     waiting_s: int
     cost: float
+    pickups: int = 0
+    sla_compliance: dict[str, float] = Field(default_factory=dict)
+    """Per SLA tier, % of jobs with a deadline that start in time (unplanned ones due within
+    the planned day count as missed)."""
+    first_time_fix: float | None = None
+    """Mean estimated first-time-fix probability over served jobs."""
     objective: float | None = None
     solver: str = ""
     solve_seconds: float = 0.0

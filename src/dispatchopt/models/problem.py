@@ -53,7 +53,9 @@ class Problem(BaseModel):
         seen: dict[str, int] = {}
         for i, job in enumerate(self.jobs):
             if job.id in seen:
-                errors.append(f"jobs[{i}].id: duplicate job id {job.id!r} (also jobs[{seen[job.id]}])")
+                errors.append(
+                    f"jobs[{i}].id: duplicate job id {job.id!r} (also jobs[{seen[job.id]}])"
+                )
             seen.setdefault(job.id, i)
         eng_seen: dict[str, int] = {}
         for i, eng in enumerate(self.engineers):
@@ -69,7 +71,9 @@ class Problem(BaseModel):
                     if eid not in eng_seen:
                         errors.append(f"jobs[{i}].{field}: unknown engineer id {eid!r}")
             if job.lock is not None and job.lock.engineer_id not in eng_seen:
-                errors.append(f"jobs[{i}].lock.engineer_id: unknown engineer id {job.lock.engineer_id!r}")
+                errors.append(
+                    f"jobs[{i}].lock.engineer_id: unknown engineer id {job.lock.engineer_id!r}"
+                )
             for pred in job.after:
                 if pred not in seen:
                     errors.append(f"jobs[{i}].after: unknown job id {pred!r}")
@@ -142,13 +146,17 @@ class Problem(BaseModel):
         names: dict[str, int] = {}
         for i, policy in enumerate(self.sla_policies):
             if policy.name in names:
-                errors.append(f"sla_policies[{i}].name: duplicate policy name {policy.name!r} "
-                              f"(also sla_policies[{names[policy.name]}])")
+                errors.append(
+                    f"sla_policies[{i}].name: duplicate policy name {policy.name!r} "
+                    f"(also sla_policies[{names[policy.name]}])"
+                )
             names.setdefault(policy.name, i)
             for k, stage in enumerate(policy.stages):
                 if stage.clock is SlaClock.BUSINESS and self.calendar is None:
-                    errors.append(f"sla_policies[{i}].stages[{k}].clock: business time needs "
-                                  "the problem's calendar")
+                    errors.append(
+                        f"sla_policies[{i}].stages[{k}].clock: business time needs "
+                        "the problem's calendar"
+                    )
         for tier, name in sorted(self.sla_tiers.items()):
             if name not in names:
                 errors.append(f"sla_tiers.{tier}: unknown policy name {name!r}")
@@ -242,6 +250,8 @@ class Problem(BaseModel):
     def warnings(self) -> list[str]:
         """Things that are allowed but probably not meant (a skill nobody holds, ...)."""
         held = {s for e in self.engineers for s in e.skills}
+        tools_anywhere = {t for e in self.engineers for t in e.tools}
+        tools_anywhere |= {t for d in self.depots for t in d.tools}
         out = []
         for i, job in enumerate(self.jobs):
             for req in job.skills:
@@ -252,6 +262,8 @@ class Problem(BaseModel):
             missing = self.parts_readiness(job).unavailable if job.parts else []
             for sku in missing:
                 out.append(f"jobs[{i}] ({job.id}): part {sku!r} is nowhere in stock or expected")
+            for tool in sorted(set(job.tools) - tools_anywhere):
+                out.append(f"jobs[{i}] ({job.id}): tool {tool!r} is in no van and no depot")
         return out
 
     @classmethod

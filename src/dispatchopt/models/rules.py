@@ -1,4 +1,4 @@
-"""The names of the hard rules a plan must keep, shared by the solver, validator and explanations."""
+"""Names of the hard rules a plan must keep, shared by the solver, validator and explanations."""
 
 from __future__ import annotations
 
@@ -42,3 +42,4 @@ class UnassignedReason(StrEnum):
     LOCK_INFEASIBLE = "lock_infeasible"
     AWAITING_PARTS = "awaiting_parts"
     PARTS_UNAVAILABLE = "parts_unavailable"
+    SLA_DEADLINE_UNREACHABLE = "sla_deadline_unreachable"

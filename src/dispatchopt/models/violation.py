@@ -21,7 +21,11 @@ class Violation(BaseModel):
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (f"job {self.job_id}" if self.job_id else "",
-                        f"engineer {self.engineer_id}" if self.engineer_id else "") if p
+            p
+            for p in (
+                f"job {self.job_id}" if self.job_id else "",
+                f"engineer {self.engineer_id}" if self.engineer_id else "",
+            )
+            if p
         )
         return f"[{self.rule}] {where + ': ' if where else ''}{self.message}"

@@ -77,6 +77,7 @@ class CompiledJob:
     """Units used per SKU, sorted by SKU."""
     sla_due: int | None = None
     sla_late_cost_per_s: int = 0
+    tools: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Pool:
     supply: dict[str, int | None]
     """Units per SKU; ``None`` means unlimited."""
     available_from: int
+    tools: frozenset[str] = frozenset()
+    """Tools an engineer can collect on this visit."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,9 @@ class CompiledProblem:
     """SKUs some plannable job uses (one stock dimension each)."""
     van_stock: list[dict[str, int]] = field(default_factory=list)
     """Units per SKU in each vehicle's van at the start of its shift."""
+    tools: list[str] = field(default_factory=list)
+    """Tools some plannable job needs (one dimension each)."""
+    van_tools: list[frozenset[str]] = field(default_factory=list)
 
     @property
     def num_nodes(self) -> int:
@@ -286,7 +292,10 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
 
     rejected, compiled_jobs = _drop_orphaned_successors(problem, rejected, compiled_jobs)
     skus = sorted({sku for j in compiled_jobs for sku, _ in j.parts})
-    pools, visits = _depot_visits(problem, compiled_jobs, skus, len(vehicles_tmp), epoch, mats)
+    tools = sorted({t for j in compiled_jobs for t in j.tools})
+    pools, visits = _depot_visits(
+        problem, compiled_jobs, skus, tools, len(vehicles_tmp), epoch, mats
+    )
     first_place = len(compiled_jobs) + len(visits)
     place_node = {p: first_place + i for i, p in enumerate(place_points)}
     node_point = np.array(
@@ -320,6 +329,8 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         pools=pools,
         skus=skus,
         van_stock=van_stock,
+        tools=tools,
+        van_tools=[frozenset(problem.engineer_by_id[v.engineer_id].tools) for v in vehicles],
     )
 
 
@@ -373,6 +384,7 @@ def _compile_job(
         parts=tuple(sorted(required_quantities(job.parts).items())),
         sla_due=sla_due,
         sla_late_cost_per_s=late_cost,
+        tools=tuple(sorted(set(job.tools))),
     )
 
 
@@ -405,8 +417,22 @@ def _parts_verdict(
         if not wins:
             return Rejection(
                 job.id,
-                UnassignedReason.OUTSIDE_ALL_SHIFTS,
+                UnassignedReason.SLA_DEADLINE_UNREACHABLE,
                 f"its SLA deadline {due.isoformat()} (hard) is before any window opens",
+            )
+    if job.tools:
+        at_depots = {t for d in problem.depots for t in d.tools}
+        lacking = set(job.tools) - at_depots
+        allowed = [
+            i
+            for i in allowed
+            if lacking <= set(problem.engineer_by_id[vehicles[i].engineer_id].tools)
+        ]
+        if not allowed:
+            return Rejection(
+                job.id,
+                UnassignedReason.PARTS_UNAVAILABLE,
+                f"tool {sorted(lacking)[0]} is in no eligible engineer's van and no depot",
             )
     if not job.parts:
         return allowed, wins
@@ -456,7 +482,7 @@ def _depot_supply(problem: Problem) -> dict[str, int | None]:
     """Units per SKU on all depot shelves and on their way (``None``: some depot is unlimited)."""
     out: dict[str, int | None] = {}
     for depot in problem.depots:
-        if getattr(depot, "unlimited", False):
+        if depot.unlimited:
             for sku in {p.sku for p in problem.parts}:
                 out[sku] = None
             continue
@@ -473,19 +499,21 @@ def _depot_visits(
     problem: Problem,
     jobs: list[CompiledJob],
     skus: list[str],
+    tools: list[str],
     n_vehicles: int,
     epoch: datetime,
     mats: ProblemMatrices,
 ) -> tuple[list[Pool], list[CompiledVisit]]:
     """Shelves (stock now, and each expected arrival) and the optional visit nodes to reach them."""
-    if not skus:
+    if not skus and not tools:
         return [], []
     pools: list[Pool] = []
     for depot in problem.depots:
-        if getattr(depot, "unlimited", False):
-            pools.append(Pool(depot.id, {sku: None for sku in skus}, 0))
-        elif any(depot.stock.get(sku, 0) > 0 for sku in skus):
-            pools.append(Pool(depot.id, {sku: depot.stock.get(sku, 0) for sku in skus}, 0))
+        kit = frozenset(depot.tools) & frozenset(tools)
+        if depot.unlimited:
+            pools.append(Pool(depot.id, {sku: None for sku in skus}, 0, kit))
+        elif kit or any(depot.stock.get(sku, 0) > 0 for sku in skus):
+            pools.append(Pool(depot.id, {sku: depot.stock.get(sku, 0) for sku in skus}, 0, kit))
     for arrival in sorted(problem.part_arrivals, key=lambda a: (a.expected_at, a.depot_id, a.sku)):
         if arrival.sku in skus:
             pools.append(
@@ -495,7 +523,7 @@ def _depot_visits(
                     max(0, _seconds(arrival.expected_at, epoch)),
                 )
             )
-    users = sum(1 for j in jobs if j.parts)
+    users = sum(1 for j in jobs if j.parts or j.tools)
     visits: list[CompiledVisit] = []
     first = len(jobs)
     for k, pool in enumerate(pools):

@@ -49,6 +49,7 @@ class _State:
     node: int
     time: int
     van: dict[str, int]
+    tools: set[str] = field(default_factory=set)
     load: int = 0
     pending: list[tuple[int, int, int]] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -110,6 +111,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
             node=veh.start_node,
             time=veh.shift_start,
             van=dict(cp.van_stock[v]),
+            tools=set(cp.van_tools[v]),
             pending=sorted(veh.breaks),
         )
         for v, veh in enumerate(cp.vehicles)
@@ -144,13 +146,15 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
                 short = {
                     sku: q - st.van.get(sku, 0) for sku, q in job.parts if st.van.get(sku, 0) < q
                 }
+                no_tools = set(job.tools) - st.tools
                 options: list[int | None] = (
                     [None]
-                    if not short
+                    if not short and not no_tools
                     else [
                         k
                         for k, shelf in enumerate(shelves)
                         if k in pool_visit
+                        and no_tools <= cp.pools[k].tools
                         and all(
                             shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= q
                             for sku, q in short.items()
@@ -185,6 +189,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
             _, trial, pool = best
             v = best[0][2]
             if pool is not None:
+                trial.tools |= cp.pools[pool].tools
                 for sku, q in trial.legs[-2].target.picks:
                     trial.van[sku] = trial.van.get(sku, 0) + q
                     if shelves[pool].get(sku) is not None:

@@ -196,7 +196,7 @@ def _add_stock_dimensions(
     zero), and only a depot visit has slack: the units picked up there. The slack of all visits
     to one shelf is bounded by the shelf's stock, so no two jobs get the same last unit.
     """
-    if not cp.skus:
+    if not cp.skus and not cp.tools:
         return
     solver = routing.solver()
     visit_index = {manager.NodeToIndex(v.node): v for v in cp.visits}
@@ -230,3 +230,19 @@ def _add_stock_dimensions(
             supply = cp.pools[pool].supply.get(sku)
             if supply is not None:
                 solver.Add(solver.Sum(slacks) <= supply)
+    for tool in cp.tools:
+        # A tool is in the van (cumul 1) from the start or from a depot visit that lends it.
+        name = f"Tool:{tool}"
+        routing.AddConstantDimensionWithSlack(0, 1, 1, False, name)
+        dim = routing.GetDimensionOrDie(name)
+        for v in range(len(cp.vehicles)):
+            dim.CumulVar(routing.Start(v)).SetValue(int(tool in cp.van_tools[v]))
+        for job in cp.jobs:
+            if tool in job.tools:
+                dim.CumulVar(manager.NodeToIndex(job.node)).SetValue(1)
+        for index in range(routing.Size()):
+            if routing.IsEnd(index):
+                continue
+            visit = visit_index.get(index)
+            if visit is None or tool not in cp.pools[visit.pool].tools:
+                dim.SlackVar(index).SetValue(0)

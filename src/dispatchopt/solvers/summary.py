@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dispatchopt.models import Plan, Problem, Summary
+from dispatchopt.models.sla import compliance_by_tier
 
 
 def summarize(
@@ -39,6 +40,7 @@ def summarize(
                 early = max(0.0, (soft.start - stop.start).total_seconds())
                 cost += (soft.late_cost_per_hour * late + soft.early_cost_per_hour * early) / 3600
     served = sum(len(r.jobs) for r in plan.routes)
+    ftf = [s.first_time_fix for r in plan.routes for s in r.jobs if s.first_time_fix is not None]
     return Summary(
         jobs_total=len(problem.jobs),
         jobs_served=served,
@@ -50,7 +52,32 @@ def summarize(
         overtime_s=overtime,
         waiting_s=waiting,
         cost=round(cost, 2),
+        pickups=sum(1 for r in plan.routes for s in r.stops if s.kind == "pickup"),
+        sla_compliance=sla_compliance(problem, plan),
+        first_time_fix=round(sum(ftf) / len(ftf), 4) if ftf else None,
         objective=objective,
         solver=solver,
         solve_seconds=round(solve_seconds, 3),
     )
+
+
+def sla_compliance(problem: Problem, plan: Plan) -> dict[str, float]:
+    """% of SLA jobs per tier whose service starts by the due time.
+
+    A served job counts as met when it starts by its deadline; an unplanned job counts as missed
+    when its deadline falls before the end of the last shift (later ones are not yet at stake).
+    """
+    if not any(j.sla_tier for j in problem.jobs):
+        return {}
+    horizon_end = max(s.end for e in problem.engineers for s in e.shifts)
+    start_of = {s.job_id: s.start for r in plan.routes for s in r.jobs}
+    outcomes: list[tuple[str | None, bool]] = []
+    for job in problem.jobs:
+        due = problem.sla_deadline(job)
+        if due is None:
+            continue
+        if job.id in start_of:
+            outcomes.append((job.sla_tier, start_of[job.id] <= due))
+        elif due <= horizon_end:
+            outcomes.append((job.sla_tier, False))
+    return compliance_by_tier(outcomes)
