@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 
@@ -75,6 +77,8 @@ def test_same_day_calls_are_released_when_they_arrive_and_their_window_follows()
             assert window.end >= job.earliest_start
         if job.priority >= 8:
             assert job.id in arrivals, "emergencies are never booked the day before"
+            assert job.sla is not None and job.sla.started_at == arrivals[job.id]
+            assert day.problem.sla_deadline(job) == arrivals[job.id] + timedelta(hours=4)
         if job.id in parts:
             assert job.earliest_start == max(parts[job.id], arrivals.get(job.id, parts[job.id]))
 

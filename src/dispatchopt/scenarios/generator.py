@@ -26,7 +26,7 @@ from dispatchopt.models import (
     TimeWindow,
 )
 from dispatchopt.models.parts import Part
-from dispatchopt.models.sla import SlaClock, SlaPolicy, SlaStage, SlaState
+from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, SlaStage, SlaState
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     Event,
@@ -373,6 +373,8 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
             for tier, hours in SLA_HOURS.items()
             if tier != "standard"
         ],
+        # An hour late on an emergency weighs twice an hour late on an urgent job (soft SLA).
+        sla_mode=SlaMode(tier_weights={"emergency": 8.0, "urgent": 4.0}),
         sla_tiers={
             tier: f"{tier}-{hours:g}h" for tier, hours in SLA_HOURS.items() if tier != "standard"
         },
