@@ -293,7 +293,10 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
         level = 2 if kind == "smart_home" and complex_install[i] else 1
         # Overnight jobs were booked the day(s) before; emergencies are always same-day calls.
         known_overnight = bool(overnight[i]) and tier != "emergency"
-        called = None if known_overnight else day_start + timedelta(minutes=float(release[i]))
+        # Calls are logged to the minute; the SLA clock, window and release all start from it.
+        called = (
+            None if known_overnight else day_start + timedelta(minutes=float(np.floor(release[i])))
+        )
         slot_a, slot_b = SLOTS[slots[i]]
         window_start, window_end = _at(opts.day, slot_a, tz), _at(opts.day, slot_b, tz)
         if called is not None:
