@@ -29,7 +29,7 @@ from dispatchopt.geo import CachedTravelModel, Haversine, RoadGraph, TravelMatri
 
 ROADS = ROOT / "examples" / "roads" / "city_roads.geojson"
 RESULTS = ROOT / "benchmarks" / "results"
-CENTRE = (52.37, 4.90)
+CENTRE = (45.7640, 4.8357)  # the example city (examples/make_city_day.py)
 
 
 def city_points(n: int, seed: int = 0) -> np.ndarray:

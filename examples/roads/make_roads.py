@@ -1,8 +1,9 @@
 """Generate the example city's road network (``city_roads.geojson``), seeded and reproducible.
 
-An Amsterdam-like city around lat 52.37, lon 4.90: a street grid (400 m blocks, slightly
-irregular), arterials every 2 km, a slow centre with one-way streets, an east-west river crossed
-by three bridges (and the ring road's two tunnels), and a 70 km/h ring road about 6 km out.
+A synthetic city around the shipped example day (``examples/city_day.json``, Lyon, centre
+lat 45.764, lon 4.836): a street grid (400 m blocks, slightly irregular), arterials every 2 km,
+a slow centre with one-way streets, a north-south river crossed by three bridges (and the ring
+road's two tunnels), and a 70 km/h ring road about 6 km out. It is not Lyon's real street map.
 Run: ``python examples/roads/make_roads.py`` (writes next to this script).
 """
 
@@ -14,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-CENTRE = (52.37, 4.90)
+CENTRE = (45.7640, 4.8357)  # as examples/make_city_day.py
 HALF_SPAN_M = 9_200.0
 BLOCK_M = 400.0
 ARTERIAL_EVERY = 5
 CENTRE_RADIUS_M = 1_600.0
 RING_RADIUS_M = 6_000.0
 RING_VERTICES = 72
-BRIDGE_COLUMNS = (-10, 0, 10)
-"""Grid columns (0 = the centre column) whose arterial crosses the river on a bridge."""
+BRIDGE_ROWS = (-10, 0, 10)
+"""Grid rows (0 = the centre row) whose arterial crosses the river on a bridge."""
 SEED = 20240607
 
 M_PER_DEG_LAT = 111_320.0
@@ -34,9 +35,9 @@ def to_latlon(x: float, y: float) -> tuple[float, float]:
     return CENTRE[0] + y / M_PER_DEG_LAT, CENTRE[1] + x / M_PER_DEG_LON
 
 
-def river_y(x: float) -> float:
-    """North offset (m) of the river's centre line at east offset ``x``: a gentle meander."""
-    return 700.0 + 450.0 * math.sin(x / 2_300.0) + 150.0 * math.sin(x / 700.0 + 1.0)
+def river_x(y: float) -> float:
+    """East offset (m) of the river's centre line at north offset ``y``: a gentle meander."""
+    return 650.0 + 450.0 * math.sin(y / 2_300.0) + 150.0 * math.sin(y / 700.0 + 1.0)
 
 
 def feature(
@@ -68,7 +69,7 @@ def build() -> dict[str, object]:
     feats: list[dict[str, object]] = []
 
     def crosses_river(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return (a[1] - river_y(a[0])) * (b[1] - river_y(b[0])) < 0
+        return (a[0] - river_x(a[1])) * (b[0] - river_x(b[1])) < 0
 
     def street(a: tuple[int, int], b: tuple[int, int], along: int, horizontal: bool) -> None:
         pa, pb = pos[a], pos[b]
@@ -76,9 +77,9 @@ def build() -> dict[str, object]:
         mid = ((pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2)
         in_centre = math.hypot(*mid) < CENTRE_RADIUS_M
         if crosses_river(pa, pb):
-            if horizontal or not (arterial and a[0] in BRIDGE_COLUMNS):
+            if not (horizontal and arterial and a[1] in BRIDGE_ROWS):
                 return
-            feats.append(feature([pa, pb], "primary", f"Bridge {a[0]:+d}", speed_kmh=40))
+            feats.append(feature([pa, pb], "primary", f"Bridge {a[1]:+d}", speed_kmh=40))
             return
         if not arterial and rng.random() < 0.06:
             return  # some blocks are parks, canals or dead ends
@@ -88,7 +89,7 @@ def build() -> dict[str, object]:
             feats.append(feature([pa, pb], "primary", name, **props))
         elif in_centre:
             # Centre streets are slow, and east-west ones alternate one-way directions.
-            name = f"Gracht {along:+d}"
+            name = f"Old town street {along:+d}"
             ends = [pa, pb] if along % 2 == 0 else [pb, pa]
             feats.append(feature(ends, "residential", name, speed_kmh=15, oneway=horizontal))
         else:

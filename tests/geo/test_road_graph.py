@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -143,7 +144,7 @@ def test_identical_points_are_zero_apart_and_nearby_ones_are_not(river_town: Pat
 def test_scipy_and_pure_python_dijkstra_agree_on_the_example_city() -> None:
     roads = RoadGraph.load(EXAMPLE)
     rng = np.random.default_rng(3)
-    pts = np.c_[52.37 + rng.uniform(-0.06, 0.06, 25), 4.90 + rng.uniform(-0.1, 0.1, 25)]
+    pts = np.c_[45.764 + rng.uniform(-0.06, 0.06, 25), 4.836 + rng.uniform(-0.09, 0.09, 25)]
     nodes = np.unique(roads.snap(pts)[0])
     fast_t, fast_l = roads._node_matrices_scipy(nodes)
     slow_t, slow_l = roads._node_matrices_python(nodes)
@@ -151,10 +152,22 @@ def test_scipy_and_pure_python_dijkstra_agree_on_the_example_city() -> None:
     assert np.allclose(fast_l, slow_l, rtol=0, atol=1e-6)
 
 
+def make_roads_module() -> ModuleType:
+    """The seeded generator shipped next to the example network."""
+    spec = importlib.util.spec_from_file_location("make_roads", EXAMPLE.with_name("make_roads.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_example_city_covers_8_km_around_the_centre_and_has_three_bridges() -> None:
+    gen = make_roads_module()
     roads = RoadGraph.load(EXAMPLE)
     ring = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    pts = np.array([ll(8000 * np.cos(a) * r, 8000 * np.sin(a) * r) for a in ring for r in (0.3, 1)])
+    pts = np.array(
+        [gen.to_latlon(8000 * np.cos(a) * r, 8000 * np.sin(a) * r) for a in ring for r in (0.3, 1)]
+    )
     _, snap_m = roads.snap(pts)
     assert snap_m.max() < 350
     names = [f["properties"]["name"] for f in json.loads(EXAMPLE.read_text())["features"]]
@@ -163,9 +176,14 @@ def test_the_example_city_covers_8_km_around_the_centre_and_has_three_bridges() 
     assert len(roads._snappable) > 0.98 * roads.graph.number_of_nodes()
 
 
+def test_crossing_the_river_between_bridges_is_a_detour() -> None:
+    gen = make_roads_module()
+    y = 5 * 400 * 0.5  # halfway between the bridges at rows 0 and +10 (4 km apart)
+    west = gen.to_latlon(gen.river_x(y) - 300, y)
+    east = gen.to_latlon(gen.river_x(y) + 300, y)
+    road = RoadGraph.load(EXAMPLE).matrices(np.array([west, east]))
+    assert road.distance_m[0, 1] > 2_500  # 600 m apart, but the nearest bridge is 1 km away
+
+
 def test_the_shipped_network_is_what_the_seeded_script_generates() -> None:
-    spec = importlib.util.spec_from_file_location("make_roads", EXAMPLE.with_name("make_roads.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.build() == json.loads(EXAMPLE.read_text())
+    assert make_roads_module().build() == json.loads(EXAMPLE.read_text())
