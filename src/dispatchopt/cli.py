@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,6 +83,12 @@ def _solve(
 InputArg = Annotated[
     Path, typer.Argument(help="Problem file: dispatchopt JSON, Solomon .txt, VRPLIB .vrp, TRSP.")
 ]
+OptionalInputArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Problem file: dispatchopt JSON, Solomon .txt, VRPLIB .vrp, TRSP (or use --db)."
+    ),
+]
 FormatOpt = Annotated[
     Format | None, typer.Option("--format", "-f", help="Input format (detected when left out).")
 ]
@@ -89,7 +96,7 @@ FormatOpt = Annotated[
 
 @app.command()
 def plan(
-    input: InputArg,
+    input: OptionalInputArg = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", "-t", min=0.0, help="Search time in seconds.")
     ] = 10.0,
@@ -102,19 +109,49 @@ def plan(
     brief: Annotated[
         bool, typer.Option("--brief", help="One line per engineer instead of every stop.")
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Plan from a ticket database instead of INPUT (SQLite path or URL)."
+        ),
+    ] = None,
+    day: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (UTC)."),
+    ] = None,
 ) -> None:
-    """Plan INPUT: print each engineer's route and the unassigned jobs, and write the plan JSON."""
+    """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
+    unassigned jobs, check the plan with the validator, and write the plan JSON."""
+    from dispatchopt.solvers.validate import validate as check
+
     console = _stdout()
     try:
-        problem = _load(input, fmt)
-        console.print(problem_line(problem))
-        result = _solve(problem, solver, time_limit, seed, console)
-        print_plan(result, console, brief=brief)
+        if db is not None:
+            if input is not None:
+                raise InputError([("INPUT", str(input), "give a problem file or --db, not both")])
+            from dispatchopt.lifecycle.cli import plan_from_db
+
+            when = day.date() if day is not None else datetime.now(UTC).date()
+            result = plan_from_db(db, when, time_limit)
+            print_plan(result, console, brief=brief)
+            problem = None
+        else:
+            if input is None:
+                raise InputError([("INPUT", None, "missing: give a problem file or --db")])
+            problem = _load(input, fmt)
+            console.print(problem_line(problem))
+            result = _solve(problem, solver, time_limit, seed, console)
+            print_plan(result, console, brief=brief)
         if out is not None:
             write_plan(result, out)
             console.print(f"plan written to {out}")
+        violations = [] if problem is None else check(problem, result)
     except DispatchoptError as exc:
         raise _fail(exc) from None
+    if violations:
+        # A solver bug, never the user's fault: say so loudly rather than hand out a bad plan.
+        print_violations(violations, console)
+        raise typer.Exit(EXIT_INVALID_PLAN)
 
 
 @app.command()
@@ -141,6 +178,16 @@ def validate(
 def schema() -> None:
     """Print the JSON Schema of the problem input."""
     typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
+
+
+def _register_subcommands() -> None:
+    """Sub-apps that live beside the packages they drive."""
+    from dispatchopt.lifecycle.cli import tickets_app
+
+    app.add_typer(tickets_app, name="tickets", help="Import, list, show and move tickets.")
+
+
+_register_subcommands()
 
 
 def main() -> None:

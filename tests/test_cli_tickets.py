@@ -1,0 +1,71 @@
+"""The main CLI's ticket commands: the import -> plan --db -> dispatch -> re-plan round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dispatchopt.cli import app
+
+DATA = Path(__file__).parent / "lifecycle" / "data"
+
+
+def test_plan_from_db_round_trip_keeps_dispatched_ticket(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "day.db")
+    assert (
+        runner.invoke(app, ["tickets", "import", str(DATA / "day.json"), "--db", db]).exit_code == 0
+    )
+    first = runner.invoke(
+        app,
+        [
+            "plan",
+            "--db",
+            db,
+            "--date",
+            "2026-03-02",
+            "--time-limit",
+            "1",
+            "--out",
+            str(tmp_path / "p1.json"),
+        ],
+    )
+    assert first.exit_code == 0, first.output
+    plan1 = json.loads((tmp_path / "p1.json").read_text())
+    stop = plan1["routes"][0]["stops"][0]
+    assert (
+        runner.invoke(app, ["tickets", "do", stop["job_id"], "dispatch", "--db", db]).exit_code == 0
+    )
+    second = runner.invoke(
+        app,
+        [
+            "plan",
+            "--db",
+            db,
+            "--date",
+            "2026-03-02",
+            "--time-limit",
+            "1",
+            "--out",
+            str(tmp_path / "p2.json"),
+        ],
+    )
+    assert second.exit_code == 0, second.output
+    plan2 = json.loads((tmp_path / "p2.json").read_text())
+    again = [
+        (r["engineer_id"], s["start"])
+        for r in plan2["routes"]
+        for s in r["stops"]
+        if s["job_id"] == stop["job_id"]
+    ]
+    assert again == [(plan1["routes"][0]["engineer_id"], stop["start"])]
+    shown = runner.invoke(app, ["tickets", "show", stop["job_id"], "--db", db])
+    assert shown.exit_code == 0 and "dispatched" in shown.output
+
+
+def test_plan_needs_input_or_db() -> None:
+    result = CliRunner().invoke(app, ["plan"])
+    assert result.exit_code == 2
+    assert "INPUT" in result.output and "Traceback" not in result.output
