@@ -1,0 +1,76 @@
+"""Typer command functions for ``dispatchopt simulate`` and ``dispatchopt scenario`` (thin)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dispatchopt.errors import DispatchoptError, InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(exc: DispatchoptError) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
+
+
+def simulate_cli(
+    scenario: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Scenario (or problem) JSON.")
+    ],
+    policy: Annotated[
+        list[str] | None,
+        typer.Option("--policy", "-p", help="greedy, batch or rolling:MINUTES (repeat)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for tables and pictures.")
+    ] = Path("simulation"),
+    seed: Annotated[int, typer.Option(help="Solver seed (same seed, same result).")] = 0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", "-t", min=0.01, help="Seconds per solve.")
+    ] = 5.0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Policies run in parallel processes.")
+    ] = 1,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write the PNGs.")] = True,
+) -> None:
+    """Replay SCENARIO under each --policy on the same day and seed; print the KPI comparison
+    and write kpis.csv, kpis.md, kpis.png and a route map and Gantt chart per policy to --out."""
+    from dispatchopt.simulate.compare import simulate_command
+
+    policies = policy or ["greedy", "batch", "rolling:60"]
+    executor: Executor | None = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        simulate_command(
+            scenario, policies, out, seed, time_limit=time_limit, executor=executor, plots=plots
+        )
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    typer.echo(f"wrote {out}")
+
+
+def scenario_cli(
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the scenario JSON.")],
+    size: Annotated[int, typer.Option(help="Jobs in the day (1..5000).")] = 200,
+    engineers: Annotated[int, typer.Option(help="Engineers (third-party crews included).")] = 20,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
+    named: Annotated[
+        str | None, typer.Option(help="A named scenario instead (quiet_tuesday, ...).")
+    ] = None,
+) -> None:
+    """Write a seeded service day (or a named scenario) as scenario JSON."""
+    from dispatchopt.scenarios import generate_scenario, named_scenario
+
+    try:
+        day = named_scenario(named) if named else generate_scenario(size, engineers, seed)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    day.save(out)
+    typer.echo(f"wrote {out}: {len(day.problem.jobs)} jobs, {len(day.problem.engineers)} engineers")
