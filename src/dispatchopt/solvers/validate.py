@@ -23,9 +23,16 @@ from dispatchopt.models import (
     Stop,
     Violation,
 )
+from dispatchopt.models.parts import (
+    Depot,
+    StockHolder,
+    Withdrawal,
+    required_quantities,
+    stock_shortfalls,
+)
 from dispatchopt.solvers.matrices import ProblemMatrices, problem_matrices
 
-__all__ = ["is_valid", "validate"]
+__all__ = ["is_valid", "recompute_sla_compliance", "validate"]
 
 
 def validate(problem: Problem, plan: Plan) -> list[Violation]:
@@ -41,6 +48,38 @@ def validate(problem: Problem, plan: Plan) -> list[Violation]:
 def is_valid(problem: Problem, plan: Plan) -> bool:
     """True when ``plan`` keeps every hard rule of ``problem``."""
     return not validate(problem, plan)
+
+
+def recompute_sla_compliance(problem: Problem, plan: Plan) -> dict[str, float]:
+    """% of SLA jobs per tier that start by their deadline, recomputed from the plan alone.
+
+    Same definition as the plan summary (``docs/parts_and_sla.md``) but its own code: a served job
+    is met when its first visit starts by the due time; an unplanned one is missed when it was
+    due by the end of the last shift, and not counted otherwise. Tierless jobs count as "(none)".
+    """
+    if not any(j.sla_tier for j in problem.jobs):
+        return {}
+    last_end = max((s.end for e in problem.engineers for s in e.shifts), default=None)
+    starts: dict[str, datetime] = {}
+    for route in plan.routes:
+        for stop in _job_stops(route):
+            starts.setdefault(stop.job_id, stop.start)
+    met: dict[str, int] = {}
+    counted: dict[str, int] = {}
+    for job in problem.jobs:
+        due = problem.sla_deadline(job)
+        if due is None:
+            continue
+        tier = job.sla_tier if job.sla_tier is not None else "(none)"
+        if job.id in starts:
+            ok = starts[job.id] <= due
+        elif last_end is not None and due <= last_end:
+            ok = False
+        else:
+            continue
+        counted[tier] = counted.get(tier, 0) + 1
+        met[tier] = met.get(tier, 0) + int(ok)
+    return {tier: 100.0 * met.get(tier, 0) / counted[tier] for tier in sorted(counted)}
 
 
 def _require_aware(plan: Plan) -> None:
@@ -111,6 +150,11 @@ def _job_stops(route: Route) -> list[Stop]:
     return [s for s in route.stops if not _is_pickup(s)]
 
 
+def _units(quantities: dict[str, int]) -> str:
+    """'2 x compressor, 1 x pcb' (or 'none'), SKUs in order."""
+    return ", ".join(f"{q} x {sku}" for sku, q in sorted(quantities.items())) or "none"
+
+
 def _break_minutes_s(minutes: float) -> timedelta:
     return timedelta(seconds=round(minutes * 60))
 
@@ -174,6 +218,8 @@ class _Checker:
                 continue
             self.check_route(route, engineer, seen_shifts)
         self.check_precedence(visits)
+        self.check_depot_stock()
+        self.check_sla(visits)
         return self.out
 
     # -- every job exactly once ---------------------------------------------------------------
@@ -268,6 +314,10 @@ class _Checker:
             job = self.jobs.get(stop.job_id)
             if job is not None:
                 self.check_stop(job, stop, engineer)
+        for stop in route.stops:
+            if _is_pickup(stop):
+                self.check_pickup(stop, engineer)
+        self.check_van(route, engineer)
         self.check_legs(route, engineer)
         self.check_load(route, engineer)
         if shift is not None:
@@ -580,6 +630,198 @@ class _Checker:
                     amount=_seconds(overlap),
                     unit="s",
                 )
+
+    # -- parts, tools and depots ----------------------------------------------------------------
+
+    def check_pickup(self, stop: Stop, engineer: Engineer) -> None:
+        """A pickup names a known depot, lasts its pickup time, fits its opening hours and takes
+        whole units of known parts."""
+        eid = engineer.id
+        depot = self.problem.depot_by_id.get(stop.job_id)
+        if depot is None:
+            self.report(
+                Rule.PARTS,
+                f"pickup at depot {stop.job_id!r}, which is not in the problem",
+                engineer=eid,
+            )
+            return
+        where = f"pickup at {depot.id} ({self.clock(stop.start)}-{self.clock(stop.end)})"
+        if stop.start < stop.arrival:
+            self.report(
+                Rule.TRAVEL_TIME,
+                f"{where} starts before arriving at {self.clock(stop.arrival)}",
+                engineer=eid,
+                amount=_seconds(stop.arrival - stop.start),
+                unit="s",
+            )
+        need = timedelta(seconds=round(depot.pickup_minutes * 60))
+        if stop.end - stop.start != need:
+            self.report(
+                Rule.DURATION,
+                f"{where} lasts {_span(_seconds(stop.end - stop.start))}, but a pickup there "
+                f"takes {_span(_seconds(need))}",
+                engineer=eid,
+                amount=abs(_seconds(stop.end - stop.start - need)),
+                unit="s",
+            )
+        self.check_depot_hours(depot, stop, eid, where)
+        for use in stop.parts:
+            if use.sku not in self.problem.part_by_sku:
+                self.report(Rule.PARTS, f"{where} takes unknown part {use.sku!r}", engineer=eid)
+            if use.quantity <= 0:
+                self.report(
+                    Rule.PARTS,
+                    f"{where} takes {use.quantity} x {use.sku}; a pickup takes at least one unit",
+                    engineer=eid,
+                    amount=1 - use.quantity,
+                    unit="units",
+                )
+
+    def check_depot_hours(self, depot: Depot, stop: Stop, eid: str, where: str) -> None:
+        if not depot.opening_hours:
+            return
+        end = max(stop.end, stop.start + depot.pickup)
+        if any(w.start <= stop.start and end <= w.end for w in depot.opening_hours):
+            return
+        misses = []
+        for w in depot.opening_hours:
+            if stop.start < w.start:
+                misses.append((_seconds(w.start - stop.start), w))
+            else:
+                misses.append((max(_seconds(end - w.end), 0.0), w))
+        amount, w = min(misses, key=lambda m: m[0])
+        self.report(
+            Rule.DEPOT_HOURS,
+            f"{where} is outside the depot's opening hours "
+            f"({self.clock(w.start)}-{self.clock(w.end)})",
+            engineer=eid,
+            amount=amount,
+            unit="s",
+        )
+
+    def _first_shift(self, engineer: Engineer) -> int:
+        """The shift whose route the van stock is loaded for (the earliest one)."""
+        return min(range(len(engineer.shifts)), key=lambda k: engineer.shifts[k].start)
+
+    def check_van(self, route: Route, engineer: Engineer) -> None:
+        """Walk the route: each job's parts and tools must be in the van when service starts.
+
+        The van holds its stock (first shift only) plus what earlier pickups took, minus what
+        earlier jobs used; tools come with the van or from an earlier pickup at a depot that
+        keeps them. Each job stop must also report exactly the parts the job needs.
+        """
+        eid = engineer.id
+        first = route.shift_index == self._first_shift(engineer)
+        van: dict[str, int] = dict(engineer.van_stock) if first else {}
+        tools = set(engineer.tools)
+        for stop in route.stops:
+            if _is_pickup(stop):
+                depot = self.problem.depot_by_id.get(stop.job_id)
+                if depot is None:
+                    continue
+                tools |= set(depot.tools)
+                for use in stop.parts:
+                    van[use.sku] = van.get(use.sku, 0) + max(use.quantity, 0)
+                continue
+            job = self.jobs.get(stop.job_id)
+            if job is None:
+                continue
+            need = required_quantities(job.parts)
+            reported: dict[str, int] = {}
+            for use in stop.parts:
+                reported[use.sku] = reported.get(use.sku, 0) + use.quantity
+            if dict(sorted(reported.items())) != need:
+                self.report(
+                    Rule.PARTS,
+                    f"reports parts {_units(reported)}, but the job needs {_units(need)}",
+                    job=job.id,
+                    engineer=eid,
+                )
+            for sku, qty in need.items():
+                held = van.get(sku, 0)
+                if held < qty:
+                    self.report(
+                        Rule.PARTS,
+                        f"needs {qty} x {sku} at {self.clock(stop.start)}, but the van holds "
+                        f"{held} (van stock plus earlier pickups, less earlier jobs)",
+                        job=job.id,
+                        engineer=eid,
+                        amount=qty - held,
+                        unit="units",
+                    )
+                van[sku] = max(held - qty, 0)
+            for tool in sorted(set(job.tools) - tools):
+                self.report(
+                    Rule.PARTS,
+                    f"needs tool {tool}, which is not in the van and was not collected at an "
+                    "earlier depot that keeps it",
+                    job=job.id,
+                    engineer=eid,
+                )
+
+    def check_depot_stock(self) -> None:
+        """No two pickups take the same last unit off a depot shelf; a unit only expected is
+        there from its arrival on."""
+        withdrawals = []
+        who: dict[tuple[str, str, datetime], str] = {}
+        for route in self.plan.routes:
+            for stop in route.stops:
+                if not _is_pickup(stop) or stop.job_id not in self.problem.depot_by_id:
+                    continue
+                for use in stop.parts:
+                    if use.quantity > 0:
+                        withdrawals.append(
+                            Withdrawal(
+                                holder=StockHolder("depot", stop.job_id),
+                                sku=use.sku,
+                                quantity=use.quantity,
+                                at=stop.start,
+                            )
+                        )
+                        who.setdefault((stop.job_id, use.sku, stop.start), route.engineer_id)
+        if not withdrawals:
+            return
+        shortfalls = stock_shortfalls(
+            {}, self.problem.depots, self.problem.part_arrivals, withdrawals
+        )
+        for short in shortfalls:
+            w = short.withdrawal
+            later = sorted(
+                a.expected_at
+                for a in self.problem.part_arrivals
+                if a.depot_id == w.holder.id and a.sku == w.sku and a.expected_at > w.at
+            )
+            why = f"; more is expected only at {self.clock(later[0])}" if later else ""
+            self.report(
+                Rule.PARTS,
+                f"pickup at {w.holder.id} at {self.clock(w.at)} takes {w.quantity} x {w.sku}, "
+                f"but the shelf holds {short.on_hand} then{why}",
+                engineer=who.get((w.holder.id, w.sku, w.at)),
+                amount=short.missing,
+                unit="units",
+            )
+
+    def check_sla(self, visits: dict[str, _Visit]) -> None:
+        """Under a hard SLA mode, every served job with a deadline starts by it."""
+        if self.problem.sla_mode.kind != "hard":
+            return
+        for job in self.problem.jobs:
+            visit = visits.get(job.id)
+            if visit is None:
+                continue
+            due = self.problem.sla_deadline(job)
+            if due is None or visit.stop.start <= due:
+                continue
+            late = _seconds(visit.stop.start - due)
+            self.report(
+                Rule.SLA_DEADLINE,
+                f"starts {self.clock(visit.stop.start)}, {_span(late)} after its "
+                f"{job.sla_tier} SLA deadline {self.clock(due)} (hard)",
+                job=job.id,
+                engineer=visit.route.engineer_id,
+                amount=late,
+                unit="s",
+            )
 
     # -- across routes --------------------------------------------------------------------------
 
