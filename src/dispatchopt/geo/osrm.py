@@ -11,15 +11,17 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import numpy as np
 import numpy.typing as npt
 
 from dispatchopt.errors import InputError
 from dispatchopt.geo.errors import TravelServiceError, TravelServiceWarning
 from dispatchopt.geo.matrix import TravelMatrices, TravelModel, to_int32
+
+if TYPE_CHECKING:
+    import httpx
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -80,6 +82,13 @@ class OsrmTable:
             return self.fallback.matrices(pts)
 
     def _query(self, pts: FloatArray) -> TravelMatrices:
+        # httpx is needed only here: the rest of geo works without it (extra "osrm").
+        try:
+            import httpx
+        except ImportError as exc:
+            raise TravelServiceError(
+                "OSRM travel needs httpx: pip install 'dispatchopt[osrm]'", code="NoHttpx"
+            ) from exc
         n = len(pts)
         duration = np.zeros((n, n), dtype=np.int32)
         distance = np.zeros((n, n), dtype=np.int32)
@@ -123,6 +132,8 @@ class OsrmTable:
 
     def _get(self, client: httpx.Client, url: str) -> dict[str, Any]:
         """GET with retries on timeouts, connection failures and 429/5xx answers."""
+        import httpx
+
         last: TravelServiceError | None = None
         for attempt in range(self.retries + 1):
             if attempt:
