@@ -15,6 +15,7 @@ from dispatchopt.simulate import (
     DispatchPolicy,
     DispatchState,
     GreedyNearest,
+    Kpis,
     RollingReoptimisation,
     compute_kpis,
     parse_policy,
@@ -127,7 +128,11 @@ def test_the_executor_runs_policies_independently_with_the_same_results() -> Non
     alone = [compute_kpis(r) for r in run_policies(day, policies)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         pooled = [compute_kpis(r) for r in run_policies(day, policies, executor=pool)]
-    assert [k.row() for k in pooled] == [k.row() for k in alone]
+
+    def outcome(k: Kpis) -> dict[str, object]:
+        return {c: v for c, v in k.row().items() if c != "solve_seconds"}  # wall time varies
+
+    assert [outcome(k) for k in pooled] == [outcome(k) for k in alone]
     assert [k.policy for k in alone] == ["greedy", "batch", "rolling"]
 
 
