@@ -41,6 +41,8 @@ class Stop(BaseModel):
     distance_m: int = 0
     wait_s: int = 0
     parts: list[PartUse] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    """At a pickup: tools collected there."""
     sla_due: datetime | None = None
     sla_slack_s: int | None = None
     first_time_fix: float | None = None

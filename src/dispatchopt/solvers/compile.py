@@ -92,6 +92,9 @@ class CompiledVisit:
     """Start windows that leave the whole pickup inside the opening hours (and after the
     pool's arrival time)."""
     service: int
+    vehicle: int
+    """The one vehicle that may make this visit (each vehicle gets its own visit per shelf, so
+    one route cannot use up the visits others need)."""
 
 
 @dataclass(frozen=True)
@@ -470,10 +473,11 @@ def _parts_verdict(
         )
     ready = readiness.ready_at
     if ready is not None and ready > epoch + max(vehicles[i].hard_end for i in by_van) * _S:
+        late = max((s for s in readiness.skus if s.ready_at is not None), key=lambda s: s.ready_at)
         return Rejection(
             job.id,
             UnassignedReason.AWAITING_PARTS,
-            f"its parts can be picked up only from {ready.isoformat()}, after the horizon",
+            f"part {late.sku} can be picked up only from {ready.isoformat()}, after the horizon",
         )
     return by_van, wins
 
@@ -541,10 +545,11 @@ def _depot_visits(
         ]
         if not wins:
             continue
-        for _ in range(min(n_vehicles, users)):
-            visits.append(
-                CompiledVisit(pool.depot_id, first + len(visits), k, tuple(wins), service)
-            )
+        if users:
+            for v in range(n_vehicles):
+                visits.append(
+                    CompiledVisit(pool.depot_id, first + len(visits), k, tuple(wins), service, v)
+                )
     return pools, visits
 
 

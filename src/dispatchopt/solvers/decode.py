@@ -74,15 +74,17 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
             visit = cp.visit_at(node)
             if visit is not None:
                 end = start + visit.service
+                after = assignment.Value(routing.NextVar(index))
+                gained = {
+                    name: assignment.Value(routing.GetDimensionOrDie(name).CumulVar(after))
+                    - assignment.Value(routing.GetDimensionOrDie(name).CumulVar(index))
+                    for name in [f"Stock:{sku}" for sku in cp.skus]
+                    + [f"Tool:{tool}" for tool in cp.tools]
+                }
                 picked = [
-                    PartUse(sku=sku, quantity=q)
+                    PartUse(sku=sku, quantity=gained[f"Stock:{sku}"])
                     for sku in cp.skus
-                    if (
-                        q := assignment.Value(
-                            routing.GetDimensionOrDie(f"Stock:{sku}").SlackVar(index)
-                        )
-                    )
-                    > 0
+                    if gained[f"Stock:{sku}"] > 0
                 ]
                 stops.append(
                     Stop(
@@ -95,6 +97,7 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
                         distance_m=int(distance[prev_node, node]),
                         wait_s=start - arrival,
                         parts=picked,
+                        tools=[tool for tool in cp.tools if gained[f"Tool:{tool}"] > 0],
                     )
                 )
                 prev_node, prev_end = node, end
@@ -133,7 +136,7 @@ def _without_idle_pickups(cp: CompiledProblem, route: Route) -> Route:
     while changed:
         changed = False
         for k, stop in enumerate(stops):
-            if stop.kind != "pickup" or stop.parts:
+            if stop.kind != "pickup" or stop.parts or stop.tools:
                 continue
             prev = mats.start_point[route.engineer_id] if k == 0 else _point(cp, stops[k - 1])
             nxt = (

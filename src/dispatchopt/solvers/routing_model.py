@@ -128,6 +128,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         for (_, b), (a, _) in zip(visit.windows, visit.windows[1:], strict=False):
             if a > b + 1:
                 cumul.RemoveInterval(b + 1, a - 1)
+        routing.VehicleVar(index).SetValues([-1, visit.vehicle])
         routing.AddDisjunction([index], 0)
     _add_stock_dimensions(cp, manager, routing)
 
@@ -246,3 +247,5 @@ def _add_stock_dimensions(
             visit = visit_index.get(index)
             if visit is None or tool not in cp.pools[visit.pool].tools:
                 dim.SlackVar(index).SetValue(0)
+            else:
+                routing.AddToAssignment(dim.SlackVar(index))

@@ -1,0 +1,186 @@
+"""Reader for Pillac et al. (2013) technician routing and scheduling (TRSP) instances.
+
+The format maps onto the domain model without special cases in the solver: technicians become
+engineers (home start and end, shift = the home's window), skills and tools stay skills and tools,
+spare parts become van stock used up by jobs, and the main depot (node 0) becomes an unlimited
+depot that also lends every tool, where a visit restocks the van. Times are minutes from
+:data:`~dispatchopt.io.vrptw.BENCHMARK_EPOCH`; travel is the unrounded Euclidean distance at one
+unit per minute, rounded *up* to whole seconds so every plan stays feasible for the exact checker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dispatchopt.errors import FormatError, InputError
+from dispatchopt.io.vrptw import BENCHMARK_EPOCH
+from dispatchopt.models import (
+    Engineer,
+    EuclideanTravel,
+    Job,
+    Location,
+    Objective,
+    Problem,
+    Shift,
+    SkillRequirement,
+    TimeWindow,
+)
+from dispatchopt.models.parts import Depot, Part, PartRequirement
+
+_NODE = re.compile(
+    r"^\s*(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+"
+    r"\[([^\]]*)\]\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s*$"
+)
+DEPOT_ID = "0"
+"""The main depot's id: restock visits appear in plans as stops with this ``job_id``."""
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: int
+    x: float
+    y: float
+    ready: float
+    due: float
+    service: float
+    skills: tuple[int, ...]
+    tools: tuple[int, ...]
+    parts: tuple[int, ...]
+
+
+def _ints(text: str, where: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise FormatError([(where, text, "expected a comma-separated list of integers")]) from None
+
+
+def _parse(path: Path) -> tuple[str, int, int, int, int, list[_Node]]:
+    if not path.is_file():
+        raise FormatError([("path", str(path), "no such file")])
+    lines = path.read_text().splitlines()
+    name = lines[0].strip() if lines else path.stem
+    header: tuple[int, int, int, int] | None = None
+    nodes: list[_Node] = []
+    for i, line in enumerate(lines):
+        if line.strip().upper().startswith("CREW COUNT") and i + 1 < len(lines):
+            values = lines[i + 1].split()
+            if len(values) != 4 or not all(v.isdigit() for v in values):
+                raise FormatError([(f"{path}: line {i + 2}", lines[i + 1], "expected 4 integers")])
+            crew, skills, tools, parts = (int(v) for v in values)
+            header = (crew, skills, tools, parts)
+        m = _NODE.match(line)
+        if m:
+            where = f"{path}: line {i + 1}"
+            try:
+                x, y, ready, due, service = (float(m[k]) for k in range(2, 7))
+            except ValueError:
+                raise FormatError([(where, line.strip(), "non-numeric field")]) from None
+            nodes.append(
+                _Node(
+                    int(m[1]),
+                    x,
+                    y,
+                    ready,
+                    due,
+                    service,
+                    _ints(m[7], where),
+                    _ints(m[8], where),
+                    _ints(m[9], where),
+                )
+            )
+    if header is None:
+        raise FormatError([(str(path), None, "no 'CREW COUNT SKILLS TOOLS SPARE PARTS' header")])
+    ids = [n.id for n in nodes]
+    if ids != list(range(len(nodes))):
+        raise FormatError([(str(path), ids[:5], "node ids must run 0, 1, 2, ... in order")])
+    crew, n_skills, n_tools, n_parts = header
+    if len(nodes) <= crew + 1:
+        raise FormatError([(str(path), len(nodes), f"needs a depot, {crew} homes and requests")])
+    return name, crew, n_skills, n_tools, n_parts, nodes
+
+
+def _window(node: _Node) -> TimeWindow:
+    from datetime import timedelta
+
+    return TimeWindow(
+        start=BENCHMARK_EPOCH + timedelta(minutes=node.ready),
+        end=BENCHMARK_EPOCH + timedelta(minutes=node.due),
+    )
+
+
+def read_trsp(path: str | Path) -> Problem:
+    """Read a TRSP instance: engineer ids are home node ids, job ids request node ids."""
+    path = Path(path)
+    name, crew, _, _, n_parts, nodes = _parse(path)
+    for node in nodes:
+        if node.due < node.ready:
+            raise FormatError(
+                [
+                    (
+                        f"{path}: node {node.id}",
+                        (node.ready, node.due),
+                        "window ends before it starts",
+                    )
+                ]
+            )
+        if len(node.parts) not in (0, n_parts) or any(q < 0 for q in node.parts):
+            raise FormatError(
+                [
+                    (
+                        f"{path}: node {node.id} spare parts",
+                        node.parts,
+                        f"expected {n_parts} non-negative quantities",
+                    )
+                ]
+            )
+    depot = nodes[0]
+    engineers = [
+        Engineer(
+            id=str(n.id),
+            start_location=Location(x=n.x, y=n.y),
+            shifts=[Shift(start=_window(n).start, end=_window(n).end)],
+            skills={f"s{k}": 1 for k in n.skills},
+            tools=[f"t{k}" for k in n.tools],
+            van_stock={f"p{k}": q for k, q in enumerate(n.parts) if q > 0},
+        )
+        for n in nodes[1 : crew + 1]
+    ]
+    jobs = [
+        Job(
+            id=str(n.id),
+            location=Location(x=n.x, y=n.y),
+            duration_minutes=n.service,
+            time_windows=[_window(n)],
+            skills=[SkillRequirement(skill=f"s{k}") for k in n.skills],
+            tools=[f"t{k}" for k in n.tools],
+            parts=[
+                PartRequirement(sku=f"p{k}", quantity=q) for k, q in enumerate(n.parts) if q > 0
+            ],
+        )
+        for n in nodes[crew + 1 :]
+    ]
+    all_tools = sorted({t for j in jobs for t in j.tools} | {t for e in engineers for t in e.tools})
+    try:
+        return Problem(
+            name=name,
+            jobs=jobs,
+            engineers=engineers,
+            parts=[Part(sku=f"p{k}") for k in range(n_parts)],
+            depots=[
+                Depot(
+                    id=DEPOT_ID,
+                    location=Location(x=depot.x, y=depot.y),
+                    opening_hours=[_window(depot)],
+                    pickup_minutes=depot.service,
+                    unlimited=True,
+                    tools=all_tools,
+                )
+            ],
+            travel=EuclideanTravel(speed_kmh=60.0, round_up=True),
+            objective=Objective(kind="working_time"),
+        )
+    except ValueError as exc:
+        raise InputError([(str(path), None, str(exc))]) from None
