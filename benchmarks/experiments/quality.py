@@ -23,6 +23,7 @@ from typing import Any
 from dispatchopt.io import read_solomon, read_vrplib
 from dispatchopt.solvers.decompose import solve_decomposed
 from dispatchopt.solvers.ortools_solver import SearchConfig, solve
+from dispatchopt.solvers.portfolio import solve_portfolio
 from dispatchopt.solvers.validate import validate
 
 BENCH = Path("/work/shared/benchmarks")
@@ -48,15 +49,52 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # Today's default: size rules of search_parameters.
     "default": {"config": None},
     "gls_nb04": {"config": SearchConfig(neighbors_ratio=0.04)},
+    # Two processes per instance: run with --workers 1.
+    "portfolio": {"portfolio": True},
     "decomp": {"config": None, "decompose": True},
+    "decomp_sav10": {
+        "config": SearchConfig(first_solution="SAVINGS"),
+        "decompose": True,
+        "first_share": 0.1,
+    },
+    "decomp_g200": {"config": None, "decompose": True, "group_jobs": 200, "sub_time_limit": 4.0},
+    "decomp_g200_f10": {
+        "config": None,
+        "decompose": True,
+        "group_jobs": 200,
+        "sub_time_limit": 4.0,
+        "first_share": 0.1,
+    },
+    "decomp_g300_f10": {
+        "config": None,
+        "decompose": True,
+        "group_jobs": 300,
+        "sub_time_limit": 6.0,
+        "first_share": 0.1,
+    },
+    "decomp_f10": {"config": None, "decompose": True, "first_share": 0.1},
     "savings_gls": {"config": SearchConfig(first_solution="SAVINGS")},
     "lci_gls": {"config": SearchConfig(first_solution="LOCAL_CHEAPEST_INSERTION")},
-    "ils": {"config": SearchConfig(metaheuristic="ILS")},
-    "savings_ils": {"config": SearchConfig(first_solution="SAVINGS", metaheuristic="ILS")},
+    "sa": {"config": SearchConfig(metaheuristic="SIMULATED_ANNEALING")},
+    "tabu": {"config": SearchConfig(metaheuristic="TABU_SEARCH")},
+    "sweep_gls": {"config": SearchConfig(warm_start="sweep")},
     "gls_l02": {"config": SearchConfig(overrides="guided_local_search_lambda_coefficient: 0.2")},
     "gls_l005": {"config": SearchConfig(overrides="guided_local_search_lambda_coefficient: 0.05")},
     "gls_fullpath": {
         "config": SearchConfig(overrides="local_search_operators { use_full_path_lns: BOOL_TRUE }")
+    },
+    "gls_reset": {
+        "config": SearchConfig(
+            overrides="guided_local_search_reset_penalties_on_new_best_solution: true"
+        )
+    },
+    "gls_mab": {
+        "config": SearchConfig(overrides="use_multi_armed_bandit_concatenate_operators: true")
+    },
+    "gls_penops": {
+        "config": SearchConfig(
+            overrides="use_guided_local_search_penalties_in_local_search_operators: true"
+        )
     },
     "gls_nolk": {
         "config": SearchConfig(overrides="local_search_operators { use_lin_kernighan: BOOL_FALSE }")
@@ -93,7 +131,9 @@ def run_one(instance: str, config_name: str, time_limit: float, seed: int) -> di
     problem = read_solomon(path) if path.suffix == ".txt" else read_vrplib(path)
     started = time.perf_counter()
     spec = dict(CONFIGS[config_name])
-    if spec.pop("decompose", False):
+    if spec.pop("portfolio", False):
+        plan = solve_portfolio(problem, time_limit=time_limit)
+    elif spec.pop("decompose", False):
         plan = solve_decomposed(problem, time_limit=time_limit, seed=seed, **spec)
     else:
         plan = solve(problem, time_limit=time_limit, seed=seed, **spec)

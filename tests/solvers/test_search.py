@@ -144,6 +144,8 @@ def test_a_sub_problem_keeps_only_its_jobs_and_engineers() -> None:
 
 def test_decomposition_keeps_every_job_of_c101() -> None:
     c101 = read_solomon(C101)
-    plan = solve_decomposed(c101, time_limit=4, group_jobs=30, sub_time_limit=0.5, min_jobs=50)
+    plan = solve_decomposed(
+        c101, time_limit=4, group_jobs=30, sub_time_limit=0.5, min_jobs=50, config=SearchConfig()
+    )
     assert_valid_and_complete(c101, plan)
     assert not plan.unassigned

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import math
 import time as _time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from dispatchopt.models import Engineer, Job, Location, Plan, Problem, Route
-from dispatchopt.solvers.ortools_solver import SearchConfig, improve, solve
-
-MIN_JOBS_TO_DECOMPOSE = 300
-"""Below this many jobs one search over the whole day does better than groups."""
+from dispatchopt.solvers.ortools_solver import (
+    DECOMPOSE_FROM_JOBS,
+    SearchConfig,
+    SolveProgress,
+    improve,
+    solve,
+)
 
 
 def can_decompose(problem: Problem) -> bool:
@@ -45,20 +49,27 @@ def solve_decomposed(
     sub_time_limit: float = 2.0,
     first_share: float = 0.3,
     final_share: float = 0.1,
-    min_jobs: int = MIN_JOBS_TO_DECOMPOSE,
+    min_jobs: int = DECOMPOSE_FROM_JOBS,
+    progress: Callable[[SolveProgress], None] | None = None,
 ) -> Plan:
     """Plan ``problem`` in ``time_limit`` seconds: whole-day search for ``first_share`` of the
     time, then groups of about ``group_jobs`` jobs for ``sub_time_limit`` seconds each (group
     borders shift every round), then a whole-day pass for ``final_share`` of the time.
 
     Days that :func:`can_decompose` refuses, or with fewer than ``min_jobs`` jobs,
-    go to :func:`solve` unchanged.
+    go to :func:`solve` unchanged. ``progress`` follows the first phase only.
     """
+    config = replace(config or SearchConfig(), decompose=False)
     if len(problem.jobs) < min_jobs or not can_decompose(problem):
-        return solve(problem, time_limit=time_limit, seed=seed, config=config)
+        return solve(problem, time_limit=time_limit, seed=seed, config=config, progress=progress)
     started = _time.perf_counter()
     deadline = started + time_limit
-    plan = solve(problem, time_limit=first_share * time_limit, seed=seed, config=config)
+    plan = solve(
+        problem, time_limit=first_share * time_limit, seed=seed, config=config, progress=progress
+    )
+    # Compile, build and decode of the whole day cost this much beyond the search itself; the
+    # closing whole-day pass pays it again, so it is held back from that pass's search time.
+    overhead = _time.perf_counter() - started - first_share * time_limit
     final_at = deadline - final_share * time_limit
     round_no = 0
     while _time.perf_counter() + 0.5 < final_at:
@@ -70,7 +81,7 @@ def solve_decomposed(
                 problem, plan, engineers, min(sub_time_limit, left), seed, config
             )
         round_no += 1
-    left = deadline - _time.perf_counter()
+    left = deadline - _time.perf_counter() - overhead
     if left > 0.2:
         plan = improve(problem, plan, time_limit=left, seed=seed, config=config) or plan
     if plan.summary is not None:
@@ -176,7 +187,6 @@ def _xy(location: Location) -> tuple[float, float] | None:
 
 
 __all__ = [
-    "MIN_JOBS_TO_DECOMPOSE",
     "can_decompose",
     "route_groups",
     "solve_decomposed",

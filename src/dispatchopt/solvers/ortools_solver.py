@@ -53,7 +53,7 @@ class SearchConfig:
     first_solution: str | None = None
     """A ``FirstSolutionStrategy`` name, e.g. ``"PARALLEL_CHEAPEST_INSERTION"`` or ``"SAVINGS"``."""
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    """A ``LocalSearchMetaheuristic`` name, or ``"ILS"`` (ruin-and-recreate iterated search)."""
+    """A ``LocalSearchMetaheuristic`` name, e.g. ``"GUIDED_LOCAL_SEARCH"``."""
     neighbors_ratio: float | None = None
     """Share of the nearest nodes local-search operators look at (1.0 = all)."""
     stagnation_stop: bool = False
@@ -62,6 +62,9 @@ class SearchConfig:
     warm_start: str | None = None
     """``"sweep"`` starts the search from :func:`construction.sweep_routes` instead of
     ``first_solution`` (falling back to it when the engine rejects the routes)."""
+    decompose: bool | None = None
+    """Re-optimise groups of neighbouring routes (:mod:`dispatchopt.solvers.decompose`);
+    ``None`` does so for days of ``DECOMPOSE_FROM_JOBS`` jobs or more whose rules allow it."""
     overrides: str = ""
 
     def __post_init__(self) -> None:
@@ -69,9 +72,7 @@ class SearchConfig:
             routing_enums_pb2.FirstSolutionStrategy, self.first_solution
         ):
             raise InputError([("first_solution", self.first_solution, "not an OR-Tools strategy")])
-        if self.metaheuristic != "ILS" and not hasattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
-        ):
+        if not hasattr(routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic):
             raise InputError(
                 [("metaheuristic", self.metaheuristic, "not an OR-Tools metaheuristic")]
             )
@@ -79,6 +80,10 @@ class SearchConfig:
             raise InputError([("warm_start", self.warm_start, "must be None or 'sweep'")])
         if self.neighbors_ratio is not None and not 0 < self.neighbors_ratio <= 1:
             raise InputError([("neighbors_ratio", self.neighbors_ratio, "must lie in (0, 1]")])
+
+
+DECOMPOSE_FROM_JOBS = 300
+"""From this many jobs on, one search over the whole day improves too slowly (issue 8)."""
 
 
 def search_parameters(
@@ -89,15 +94,9 @@ def search_parameters(
     params = pywrapcp.DefaultRoutingSearchParameters()
     first = config.first_solution or "PARALLEL_CHEAPEST_INSERTION"
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
-    if config.metaheuristic == "ILS":
-        params.use_iterated_local_search = True
-        params.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-        )
-    else:
-        params.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic
-        )
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic
+    )
     ratio = config.neighbors_ratio
     if ratio is not None and ratio < 1:
         params.ls_operator_neighbors_ratio = ratio
@@ -124,9 +123,22 @@ def solve(
 
     ``seed`` 0 keeps the problem's job order; other seeds shuffle it, which steers the
     deterministic engine to a different (equally valid) plan. ``config`` tunes the search
-    (default: chosen by size). ``initial_plan`` (e.g. an earlier plan of the same day) is the
-    search's starting point when the engine accepts its routes as they stand.
+    (default: chosen by size; days of ``DECOMPOSE_FROM_JOBS`` jobs or more are decomposed,
+    and ``progress`` then only follows the first whole-day phase). ``initial_plan`` (e.g. an
+    earlier plan of the same day) is the search's starting point when the engine accepts its
+    routes as they stand.
     """
+    chosen = config or SearchConfig()
+    if initial_plan is None and chosen.decompose is not False:
+        # Imported here: decompose builds on this module.
+        from dispatchopt.solvers.decompose import can_decompose, solve_decomposed
+
+        if chosen.decompose or (
+            len(problem.jobs) >= DECOMPOSE_FROM_JOBS and can_decompose(problem)
+        ):
+            return solve_decomposed(
+                problem, time_limit=time_limit, seed=seed, config=chosen, progress=progress
+            )
     plan = _solve(problem, time_limit, seed, progress, config, initial_plan, cold_fallback=True)
     assert plan is not None
     return plan
@@ -246,6 +258,7 @@ def _status_message(routing: pywrapcp.RoutingModel) -> str:
 
 __all__ = [
     "CompiledProblem",
+    "DECOMPOSE_FROM_JOBS",
     "SearchConfig",
     "SolveProgress",
     "objective_scale",
