@@ -10,8 +10,10 @@ unit per minute, rounded *up* to whole seconds so every plan stays feasible for 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from dispatchopt.errors import FormatError, InputError
@@ -22,6 +24,7 @@ from dispatchopt.models import (
     Job,
     Location,
     Objective,
+    Plan,
     Problem,
     Shift,
     SkillRequirement,
@@ -184,3 +187,68 @@ def read_trsp(path: str | Path) -> Problem:
         )
     except ValueError as exc:
         raise InputError([(str(path), None, str(exc))]) from None
+
+
+def _minutes(moment: datetime) -> float:
+    return (moment - BENCHMARK_EPOCH).total_seconds() / 60
+
+
+def working_time(problem: Problem, plan: Plan) -> tuple[float, float]:
+    """The benchmark's objective for ``plan``: total working time and distance, unrounded.
+
+    Per route, with exact Euclidean travel: the time the technician is back home minus the day's
+    start, where the start is delayed as far as the windows allow without adding waiting
+    (Pillac et al.'s definition). Computed from the route order, not from the plan's times.
+    """
+    total = distance = 0.0
+    for route in plan.routes:
+        eng = problem.engineer_by_id[route.engineer_id]
+        home = eng.start_location
+        day_start = _minutes(eng.shifts[route.shift_index].start)
+        places: list[tuple[float, float, float, float, float]] = []  # x, y, open, close, service
+        for stop in route.stops:
+            if stop.kind == "pickup":
+                depot = problem.depot_by_id[stop.job_id]
+                hours = depot.opening_hours[0] if depot.opening_hours else None
+                places.append(
+                    (
+                        float(depot.location.x or 0.0),
+                        float(depot.location.y or 0.0),
+                        _minutes(hours.start) if hours else day_start,
+                        _minutes(hours.end) if hours else math.inf,
+                        depot.pickup_minutes,
+                    )
+                )
+            else:
+                job = problem.job_by_id[stop.job_id]
+                window = job.time_windows[0]
+                places.append(
+                    (
+                        float(job.location.x or 0.0),
+                        float(job.location.y or 0.0),
+                        _minutes(window.start),
+                        _minutes(window.end),
+                        job.duration_minutes,
+                    )
+                )
+        if not places:
+            continue
+        end_home = eng.home
+        x, y = float(home.x or 0.0), float(home.y or 0.0)
+        clock, waited, slack, no_wait = day_start, 0.0, math.inf, day_start
+        for px, py, opens, closes, service in places:
+            leg = math.hypot(px - x, py - y)
+            distance += leg
+            arrive = clock + leg
+            no_wait += leg
+            slack = min(slack, closes - no_wait)
+            waited += max(0.0, opens - arrive)
+            clock = max(arrive, opens) + service
+            no_wait += service
+            x, y = px, py
+        back = math.hypot(float(end_home.x or 0.0) - x, float(end_home.y or 0.0) - y)
+        distance += back
+        no_wait += back
+        slack = min(slack, _minutes(eng.shifts[route.shift_index].end) - no_wait)
+        total += clock + back - (day_start + min(slack, waited))
+    return total, distance
