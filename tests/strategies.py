@@ -143,20 +143,106 @@ def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str])
     }
 
 
+SKUS = ("compressor", "drain_pump", "pcb")
+TOOLS = ("torque_wrench", "leak_detector")
+
+
+def _stock(max_units: int) -> st.SearchStrategy[dict[str, int]]:
+    return st.dictionaries(st.sampled_from(SKUS), st.integers(0, max_units), max_size=len(SKUS))
+
+
 @st.composite
-def problems(draw: st.DrawFn, max_jobs: int = 8, max_engineers: int = 3) -> Problem:
-    """A random small day: 1-``max_jobs`` jobs and 1-``max_engineers`` engineers."""
+def _depot(draw: st.DrawFn, did: str) -> dict[str, Any]:
+    """A depot somewhere on the grid, sometimes with opening hours, a tool, or unlimited stock."""
+    hours = []
+    if draw(st.booleans()):
+        opens = draw(st.integers(7 * 60, 11 * 60))
+        hours = [_window(opens, opens + draw(st.sampled_from([60, 180, 360, 600])))]
+    return {
+        "id": did,
+        "location": draw(_place),
+        "opening_hours": hours,
+        "stock": draw(_stock(2)),
+        "pickup_minutes": draw(st.sampled_from([5, 10, 15])),
+        "unlimited": draw(st.integers(0, 5)) == 0,
+        "tools": draw(st.lists(st.sampled_from(TOOLS), max_size=1)),
+    }
+
+
+_SLA_POLICIES = [
+    {
+        "name": "urgent-4h",
+        "stages": [{"name": "on_site", "target_minutes": 240, "clock": "wall_clock"}],
+    },
+    # Business time on the calendar below: 4 open hours, Monday to Friday 08:00-18:00.
+    {"name": "standard-4bh", "stages": [{"name": "on_site", "target_minutes": 240}]},
+]
+
+
+@st.composite
+def _parts_and_sla(
+    draw: st.DrawFn, engineers: list[dict[str, Any]], jobs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Parts, depots, tools, arrivals and SLA clocks laid over a drawn day (changes the dicts)."""
+    depots = [draw(_depot(f"d{i + 1}")) for i in range(draw(st.integers(0, 2)))]
+    arrivals = [
+        {
+            "sku": draw(st.sampled_from(SKUS)),
+            "quantity": draw(st.integers(1, 2)),
+            "depot_id": draw(st.sampled_from([d["id"] for d in depots])),
+            "expected_at": at(draw(st.integers(9 * 60, 20 * 60))),
+        }
+        for _ in range(draw(st.integers(0, 2) if depots else st.just(0)))
+    ]
+    for eng in engineers:
+        eng["van_stock"] = draw(_stock(2))
+        eng["tools"] = draw(st.lists(st.sampled_from(TOOLS), max_size=1))
+    for job in jobs:
+        if draw(st.integers(0, 2)) == 0:
+            job["parts"] = [
+                {"sku": sku, "quantity": draw(st.integers(1, 2))}
+                for sku in draw(
+                    st.lists(st.sampled_from(SKUS), min_size=1, max_size=2, unique=True)
+                )
+            ]
+        if draw(st.integers(0, 5)) == 0:
+            job["tools"] = [draw(st.sampled_from(TOOLS))]
+        if draw(st.integers(0, 2)) == 0:
+            job["sla_tier"] = draw(st.sampled_from(["urgent", "standard"]))
+            job["sla"] = {"started_at": at(draw(st.integers(0, 14 * 60)))}
+    return {
+        "parts": [{"sku": sku} for sku in SKUS],
+        "depots": depots,
+        "part_arrivals": arrivals,
+        "sla_policies": _SLA_POLICIES,
+        "sla_tiers": {"urgent": "urgent-4h", "standard": "standard-4bh"},
+        "sla_mode": {"kind": draw(st.sampled_from(["soft", "hard"]))},
+        "calendar": {"time_zone": "UTC"},
+    }
+
+
+@st.composite
+def problems(
+    draw: st.DrawFn, max_jobs: int = 8, max_engineers: int = 3, with_parts: bool = False
+) -> Problem:
+    """A random small day: 1-``max_jobs`` jobs and 1-``max_engineers`` engineers.
+
+    ``with_parts`` adds spare parts (van stock, depots with hours, stock, tools and arrivals),
+    job parts and tools, and SLA clocks on two tiers (hard or soft) to most drawn days.
+    """
     engineer_ids = [f"e{i + 1}" for i in range(draw(st.integers(1, max_engineers)))]
     engineers = [draw(_engineer(eid)) for eid in engineer_ids]
     jobs: list[dict[str, Any]] = []
     for i in range(draw(st.integers(1, max_jobs))):
         jobs.append(draw(_job(f"j{i + 1}", engineer_ids, [j["id"] for j in jobs])))
+    extra = draw(_parts_and_sla(engineers, jobs)) if with_parts and draw(st.integers(0, 4)) else {}
     return Problem.from_data(
         {
             "name": "random day",
             "jobs": jobs,
             "engineers": engineers,
             "travel": {"kind": "euclidean", "speed_kmh": 60},
+            **extra,
         }
     )
 

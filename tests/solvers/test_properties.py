@@ -1,5 +1,7 @@
 """Properties over random small days: every solver plan validates and accounts for every job once;
-the validator catches a visit moved outside its window.
+the validator catches a visit moved outside its window. On days with spare parts, depots, tools
+and SLA clocks: stock never goes negative, no job starts before its parts can be there, and the
+validator's SLA compliance agrees with the plan summary.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatchopt.models import Plan, Problem, Rule, UnassignedReason
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.validate import recompute_sla_compliance, validate
 from tests.strategies import PROPERTY_SETTINGS, problems, single_visits
 
 
@@ -47,7 +49,7 @@ def greedy_solve() -> Callable[..., Plan]:
 
 def assert_every_job_accounted_once(problem: Problem, plan: Plan) -> None:
     """Each job is in exactly one route's stops or exactly once in ``unassigned``, with a reason."""
-    routed = Counter(s.job_id for r in plan.routes for s in r.stops)
+    routed = Counter(s.job_id for r in plan.routes for s in r.jobs)
     unassigned = Counter(u.job_id for u in plan.unassigned)
     for job in problem.jobs:
         assert routed[job.id] + unassigned[job.id] == 1, (job.id, routed, unassigned)
@@ -144,3 +146,41 @@ def test_moving_a_solver_stop_outside_its_windows_is_caught(
     moved.start = moved.arrival = late
     rules = {(v.rule, v.job_id) for v in validate(problem, mutated)}
     assert (Rule.TIME_WINDOW, job.id) in rules
+
+
+PARTS_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=20)
+
+
+def assert_parts_respected(problem: Problem, plan: Plan) -> None:
+    """Stock never negative (no parts or depot violation), no job before its parts can be there,
+    and the summary's SLA compliance is the validator's."""
+    rules = {v.rule for v in validate(problem, plan)}
+    assert not rules & {Rule.PARTS, Rule.DEPOT_HOURS, Rule.SLA_DEADLINE}, rules
+    for route in plan.routes:
+        for stop in route.jobs:
+            ready = problem.earliest_parts_ready(problem.job_by_id[stop.job_id])
+            assert ready is None or stop.start >= ready, (stop.job_id, stop.start, ready)
+    assert plan.summary is not None
+    assert plan.summary.sla_compliance == recompute_sla_compliance(problem, plan)
+
+
+@PARTS_SETTINGS
+@given(problem=problems(with_parts=True))
+def test_ortools_plans_keep_stock_parts_readiness_and_sla_figures(
+    ortools_solve: Callable[..., Plan], problem: Problem
+) -> None:
+    plan = ortools_solve(problem, time_limit=0.5)
+    assert_valid(problem, plan)
+    assert_every_job_accounted_once(problem, plan)
+    assert_parts_respected(problem, plan)
+
+
+@PARTS_SETTINGS
+@given(problem=problems(with_parts=True))
+def test_greedy_plans_keep_stock_parts_readiness_and_sla_figures(
+    greedy_solve: Callable[..., Plan], problem: Problem
+) -> None:
+    plan = greedy_solve(problem)
+    assert_valid(problem, plan)
+    assert_every_job_accounted_once(problem, plan)
+    assert_parts_respected(problem, plan)
