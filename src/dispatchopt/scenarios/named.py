@@ -12,13 +12,14 @@ from dispatchopt.scenarios.scenario import Scenario
 
 NAMED: dict[str, dict[str, Any]] = {
     "quiet_tuesday": {
-        "size": 60,
+        "size": 45,
         "engineers": 10,
-        "seed": 11,
+        # Seed 11 drew 20 same-day calls of 45 (expected about 13): not a quiet day.
+        "seed": 17,
         "options": {
             "day": date(2026, 6, 2),
             "name": "quiet Tuesday",
-            "description": "An ordinary Tuesday: 60 jobs, 10 engineers, 80% booked the day before.",
+            "description": "A calm Tuesday: 45 jobs, 10 engineers, 80% booked the day before.",
             "overnight_share": 0.8,
         },
     },
@@ -37,13 +38,13 @@ NAMED: dict[str, dict[str, Any]] = {
         },
     },
     "engineer_off_sick": {
-        "size": 80,
+        "size": 60,
         "engineers": 10,
         "seed": 13,
         "options": {
             "day": date(2026, 6, 3),
             "name": "engineer off sick",
-            "description": "A normal Wednesday planned overnight for 10 engineers; one calls in "
+            "description": "A normal Wednesday (60 jobs) planned overnight for 10 engineers; one calls in "
             "sick 45 minutes before their shift.",
             "sick_engineers": 1,
         },
