@@ -44,8 +44,8 @@ NAMED: dict[str, dict[str, Any]] = {
         "options": {
             "day": date(2026, 6, 3),
             "name": "engineer off sick",
-            "description": "A normal Wednesday (60 jobs) planned overnight for 10 engineers; one calls in "
-            "sick 45 minutes before their shift.",
+            "description": "A normal Wednesday (60 jobs) planned overnight for 10 engineers; "
+            "one calls in sick 45 minutes before their shift.",
             "sick_engineers": 1,
         },
     },
