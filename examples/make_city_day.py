@@ -1,6 +1,7 @@
 """Generate ``city_day.json``: one working day of appliance service in Lyon (seeded, reproducible).
 
-Run ``python examples/make_city_day.py`` to rewrite the file; the same seed gives the same day.
+Jobs, engineers, spare parts (vans, two depots, a compressor arriving at 14:00) and SLA clocks
+on two tiers. Run ``python examples/make_city_day.py`` to rewrite the file; same seed, same day.
 """
 
 from __future__ import annotations
@@ -37,8 +38,80 @@ JOB_KINDS: dict[str, tuple[str, tuple[int, int], tuple[int, ...], int]] = {
 }
 
 
-def _at(clock: str) -> str:
-    return f"{DAY}T{clock}:00{TZ}"
+def _at(clock: str, day: str = DAY) -> str:
+    return f"{day}T{clock}:00{TZ}"
+
+
+PARTS = [
+    {"sku": "compressor", "name": "fridge compressor"},
+    {"sku": "refrigerant", "name": "R600a refrigerant can"},
+    {"sku": "drain_pump", "name": "washing machine drain pump"},
+    {"sku": "pcb", "name": "appliance control board"},
+]
+
+# What each van carries at the start of the day: consumables, and a spare board in Emma's van.
+VAN_STOCK: dict[str, dict[str, int]] = {
+    "amelie": {"refrigerant": 2, "drain_pump": 1},
+    "bruno": {"drain_pump": 1},
+    "chloe": {"refrigerant": 1},
+    "driss": {},
+    "emma": {"refrigerant": 1, "pcb": 1},
+    "farid": {},
+}
+
+# Vaise (north-west) keeps the big parts and is open all day; Gerland (south) is a counter that
+# closes at noon. The last compressor is in Vaise; another one is due there at 14:00.
+DEPOTS = [
+    {
+        "id": "vaise",
+        "location": {"lat": 45.7772, "lon": 4.8047},
+        "opening_hours": [{"start": _at("07:30"), "end": _at("17:30")}],
+        "stock": {"compressor": 1, "pcb": 2, "drain_pump": 2},
+        "pickup_minutes": 10,
+    },
+    {
+        "id": "gerland",
+        "location": {"lat": 45.7289, "lon": 4.8322},
+        "opening_hours": [{"start": _at("08:00"), "end": _at("12:00")}],
+        "stock": {"refrigerant": 6, "drain_pump": 3},
+        "pickup_minutes": 10,
+    },
+]
+PART_ARRIVALS = [
+    {"sku": "compressor", "quantity": 1, "depot_id": "vaise", "expected_at": _at("14:00")}
+]
+
+# Urgent: on site within 4 real hours of the call. Standard: on site within 24 business hours.
+SLA_POLICIES = [
+    {
+        "name": "urgent-4h",
+        "stages": [
+            {"name": "respond", "target_minutes": 60, "clock": "wall_clock"},
+            {"name": "on_site", "target_minutes": 240, "clock": "wall_clock"},
+        ],
+    },
+    {
+        "name": "standard-24bh",
+        "stages": [
+            {"name": "respond", "target_minutes": 240, "clock": "business"},
+            {"name": "on_site", "target_minutes": 1440, "clock": "business"},
+        ],
+    },
+]
+SLA_TIERS = {"urgent": "urgent-4h", "standard": "standard-24bh"}
+CALENDAR = {
+    "time_zone": "Europe/Paris",
+    "working_hours": {d: ["08:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+    "holiday_country": "FR",
+}
+# When standard tickets were opened: a backlog from Thursday afternoon (due this morning),
+# Friday (due today from 10:00) or Monday (due tomorrow or later).
+OPENED_ON = [
+    ("2026-03-05", 15, 17),
+    ("2026-03-06", 8, 17),
+    ("2026-03-09", 8, 17),
+    ("2026-03-09", 8, 17),
+]
 
 
 def _point(rng: random.Random) -> dict[str, float]:
@@ -73,6 +146,7 @@ def _engineers(rng: random.Random) -> list[dict[str, Any]]:
             "cost_per_km": round(rng.uniform(0.35, 0.45), 2),
             "overtime_minutes": 30,
             "overtime_cost_per_hour": per_hour * 1.5,
+            "van_stock": VAN_STOCK[name],
         }
         if max_minutes is not None:
             engineer["max_working_minutes"] = max_minutes
@@ -122,11 +196,40 @@ def _jobs(rng: random.Random) -> list[dict[str, Any]]:
     # has to say so rather than drop it silently.
     rooftop = [j for j in jobs if "aircon" in j["id"] and "optional" not in j][-1]
     rooftop["skills"] = [{"skill": "aircon", "level": 3}]
+    _parts_and_sla(rng, jobs)
     return jobs
 
 
+def _parts_and_sla(rng: random.Random, jobs: list[dict[str, Any]]) -> None:
+    """Spare parts a few jobs need, and every mandatory job's SLA tier and clock."""
+    fridges = [j for j in jobs if "fridge" in j["id"]]
+    urgent, others = fridges[:3], [j for j in fridges[3:] if "preferred_engineers" not in j]
+    # A dead control board: Emma carries one, Vaise has two.
+    urgent[0]["parts"] = [{"sku": "pcb", "quantity": 1}]
+    # Two compressors wanted: Vaise's last one, and the one due at 14:00 (afternoon visit).
+    others[0]["parts"] = [{"sku": "compressor", "quantity": 1}]
+    others[1]["parts"] = [{"sku": "compressor", "quantity": 1}]
+    others[1]["time_windows"] = [{"start": _at("12:00"), "end": _at("17:00")}]
+    others[2]["parts"] = [{"sku": "refrigerant", "quantity": 1}]
+    washers = [j for j in jobs if "washer" in j["id"]]
+    for job in washers[3:6]:
+        job["parts"] = [{"sku": "drain_pump", "quantity": 1}]
+    for job in urgent:
+        job["sla_tier"] = "urgent"
+        called = 6 * 60 + rng.randrange(0, 120, 5)
+        job["sla"] = {"started_at": _at(f"{called // 60:02d}:{called % 60:02d}")}
+    for job in jobs:
+        if "sla_tier" in job or job.get("optional"):
+            continue
+        day, first, last = rng.choice(OPENED_ON)
+        opened = rng.randrange(first * 60, last * 60, 5)
+        job["sla_tier"] = "standard"
+        job["sla"] = {"started_at": _at(f"{opened // 60:02d}:{opened % 60:02d}", day)}
+
+
 def make_city_day(seed: int = 7) -> dict[str, Any]:
-    """The problem JSON for one day in Lyon: ~40 jobs, 6 engineers, costs in euros."""
+    """The problem JSON for one day in Lyon: ~40 jobs, 6 engineers, costs in euros, spare parts
+    and SLA clocks."""
     rng = random.Random(seed)
     return {
         "name": f"Lyon appliance service, {DAY}",
@@ -134,6 +237,13 @@ def make_city_day(seed: int = 7) -> dict[str, Any]:
         "jobs": _jobs(rng),
         "travel": {"kind": "haversine", "speed_kmh": 25.0, "detour_factor": 1.35},
         "objective": {"kind": "cost"},
+        "parts": PARTS,
+        "depots": DEPOTS,
+        "part_arrivals": PART_ARRIVALS,
+        "sla_policies": SLA_POLICIES,
+        "sla_tiers": SLA_TIERS,
+        "sla_mode": {"kind": "soft"},
+        "calendar": CALENDAR,
     }
 
 
