@@ -72,6 +72,8 @@ class Engineer(BaseModel):
     overtime_cost_per_hour: float = Field(default=0.0, ge=0)
     van_stock: dict[str, int] = Field(default_factory=dict)
     tools: list[str] = Field(default_factory=list)
+    vehicle_profile: str | None = None
+    """One of ``travel.vehicle_profiles`` (an e-bike, a van); None drives the base matrix."""
 
     @model_validator(mode="after")
     def _shifts_apart(self) -> Engineer:

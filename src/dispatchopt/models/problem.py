@@ -77,6 +77,13 @@ class Problem(BaseModel):
             for pred in job.after:
                 if pred not in seen:
                     errors.append(f"jobs[{i}].after: unknown job id {pred!r}")
+        profiles = getattr(self.travel, "vehicle_profiles", {})
+        for i, eng in enumerate(self.engineers):
+            if eng.vehicle_profile is not None and eng.vehicle_profile not in profiles:
+                errors.append(
+                    f"engineers[{i}].vehicle_profile: unknown vehicle profile "
+                    f"{eng.vehicle_profile!r} (travel.vehicle_profiles has {sorted(profiles)})"
+                )
         errors.extend(self._location_errors())
         errors.extend(self._parts_errors())
         errors.extend(self._sla_errors())

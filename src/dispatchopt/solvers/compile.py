@@ -142,6 +142,9 @@ class CompiledProblem:
     tools: list[str] = field(default_factory=list)
     """Tools some plannable job needs (one dimension each)."""
     van_tools: list[frozenset[str]] = field(default_factory=list)
+    _travel_memo: dict[tuple[str | None, int, int], npt.NDArray[np.int64]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def num_nodes(self) -> int:
@@ -153,10 +156,25 @@ class CompiledProblem:
         k = node - len(self.jobs)
         return self.visits[k] if 0 <= k < len(self.visits) else None
 
-    def travel(self) -> npt.NDArray[np.int64]:
-        """Node-to-node travel seconds."""
+    def travel(self, vehicle: int | None = None) -> npt.NDArray[np.int64]:
+        """Node-to-node travel seconds for ``vehicle`` (its vehicle profile, and the slowest time
+        of day within its shift when travel depends on it); the free-flow default without one."""
         p = self.node_point
-        return self.matrices.matrices.duration_s[np.ix_(p, p)].astype(np.int64)
+        if vehicle is None:
+            return self.matrices.matrices.duration_s[np.ix_(p, p)].astype(np.int64)
+        key = self.travel_key(vehicle)
+        if key not in self._travel_memo:
+            full = self.matrices.durations_between(*key)
+            self._travel_memo[key] = full[np.ix_(p, p)].astype(np.int64)
+        return self._travel_memo[key]
+
+    def travel_key(self, vehicle: int) -> tuple[str | None, int, int]:
+        """What ``vehicle``'s travel times depend on: profile and (if time matters) shift span."""
+        veh = self.vehicles[vehicle]
+        profile = self.problem.engineer_by_id[veh.engineer_id].vehicle_profile
+        if self.matrices.profile_of(profile) is None:
+            return (profile, 0, 0)
+        return (profile, veh.shift_start, veh.hard_end)
 
     def distance(self) -> npt.NDArray[np.int64]:
         """Node-to-node metres."""
@@ -261,7 +279,6 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         order = np.random.default_rng(seed).permutation(len(jobs_in_order))
         jobs_in_order = [jobs_in_order[i] for i in order]
 
-    travel = mats.matrices.duration_s
     mandatory_units = _penalty_units(problem, problem.objective.unassigned_penalty)
     place_points = sorted(
         {mats.start_point[e.id] for e in problem.engineers}
@@ -273,7 +290,7 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
     for job in jobs_in_order:
-        verdict = _allowed_vehicles(problem, job, vehicles_tmp, epoch, travel, mats)
+        verdict = _allowed_vehicles(problem, job, vehicles_tmp, epoch, mats)
         if not isinstance(verdict, Rejection):
             verdict = _parts_verdict(problem, job, verdict, van_stock, vehicles_tmp, epoch)
         if isinstance(verdict, Rejection):
@@ -561,7 +578,6 @@ def _allowed_vehicles(
     job: Job,
     vehicles: list[Vehicle],
     epoch: datetime,
-    travel: npt.NDArray[np.int32],
     mats: ProblemMatrices,
 ) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
     skilled = [
@@ -611,6 +627,7 @@ def _allowed_vehicles(
         v = vehicles[i]
         eng = problem.engineer_by_id[v.engineer_id]
         service = round(job.duration_for_level(_lead_level(job, eng)) * 60)
+        travel = mats.durations_between(eng.vehicle_profile, v.shift_start, v.hard_end)
         go = int(travel[mats.start_point[v.engineer_id], point])
         back = int(travel[point, mats.end_point[v.engineer_id]])
         earliest = v.shift_start + go

@@ -34,11 +34,11 @@ def routes_from_assignment(build: RoutingBuild, assignment: pywrapcp.Assignment)
 def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assignment) -> Plan:
     """Routes with stop times and breaks, plus every job not routed, each with a reason."""
     routing, time = build.routing, build.time
-    travel = cp.travel()
     distance = cp.distance()
     routes: list[Route] = []
     served: set[str] = set()
     for v, veh in enumerate(cp.vehicles):
+        travel = cp.travel(v)
         index = routing.Start(v)
         if routing.IsEnd(assignment.Value(routing.NextVar(index))):
             continue
@@ -123,11 +123,14 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
             served.add(job.job_id)
             prev_node, prev_end = node, end
             index = assignment.Value(routing.NextVar(index))
-    routes = [_without_idle_pickups(cp, r) for r in routes]
+    vehicle_of = {(veh.engineer_id, veh.shift_index): v for v, veh in enumerate(cp.vehicles)}
+    routes = [
+        _without_idle_pickups(cp, r, vehicle_of[(r.engineer_id, r.shift_index)]) for r in routes
+    ]
     return Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
 
 
-def _without_idle_pickups(cp: CompiledProblem, route: Route) -> Route:
+def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
     """Drop depot visits that picked nothing up (the engine may add free ones when travel costs
     nothing), where going straight on is no longer, so every time in the route still holds."""
     stops = list(route.stops)
@@ -145,8 +148,9 @@ def _without_idle_pickups(cp: CompiledProblem, route: Route) -> Route:
                 else _point(cp, stops[k + 1])
             )
             here = mats.depot_point[stop.job_id]
-            direct = mats.duration(prev, nxt)
-            if direct > mats.duration(prev, here) + mats.duration(here, nxt):
+            dur = mats.durations_between(*cp.travel_key(vehicle))
+            direct = int(dur[prev, nxt])
+            if direct > int(dur[prev, here]) + int(dur[here, nxt]):
                 continue
             follower = {"travel_s": direct, "distance_m": mats.distance(prev, nxt)}
             if k + 1 < len(stops):

@@ -104,7 +104,6 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
     """Plan ``problem`` with the nearest-feasible-engineer, first-come-first-served rule."""
     started = _time.perf_counter()
     cp = compile_problem(problem, seed=seed)
-    travel = cp.travel()
     states = [
         _State(
             vehicle=veh,
@@ -140,6 +139,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
             best: tuple[tuple[int, int, int], _State, int | None] | None = None
             for v in job.allowed:
                 st = states[v]
+                travel = cp.travel(v)
                 cap = st.vehicle.capacity
                 if cap is not None and st.load + job.demand > cap:
                     continue
@@ -200,7 +200,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
             states[v] = trial
             end_of[job.node] = trial.legs[-1].end
             served.add(job.job_id)
-    routes = [_route(cp, st, travel) for st in states if st.legs]
+    routes = [_route(cp, st, cp.travel(v)) for v, st in enumerate(states) if st.legs]
     plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
     plan.summary = summarize(
         problem, plan, solver="greedy", solve_seconds=_time.perf_counter() - started

@@ -6,9 +6,10 @@ solver's model, so both may read it without the validator trusting the solver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from dispatchopt.errors import InputError
 from dispatchopt.geo import (
@@ -21,6 +22,8 @@ from dispatchopt.geo import (
     TravelModel,
 )
 from dispatchopt.geo.road_graph import load_road_graph
+from dispatchopt.geo.time_dependent import SpeedProfile, slot_duration, travel_time_at
+from dispatchopt.geo.vehicle import VehicleProfile
 from dispatchopt.models import Location, Problem
 from dispatchopt.models.travel import TravelSettings
 
@@ -90,17 +93,64 @@ def _shown(loc: Location) -> dict[str, float | int]:
 
 @dataclass(frozen=True)
 class ProblemMatrices:
-    """Travel matrices over a problem's distinct locations, and where each job/engineer sits."""
+    """Travel matrices over a problem's distinct locations, and where each job/engineer sits.
+
+    ``matrices`` are free-flow durations for the default vehicle; ``vehicles`` rescale them per
+    vehicle profile and ``speed_profile`` (anchored at the problem's epoch, so it takes engine
+    seconds) slows them by time of day.
+    """
 
     matrices: TravelMatrices
     job_point: dict[str, int]
     start_point: dict[str, int]
     end_point: dict[str, int]
     depot_point: dict[str, int]
+    speed_profile: SpeedProfile | None = None
+    vehicles: dict[str, VehicleProfile] = field(default_factory=dict)
+    _memo: dict[object, npt.NDArray[np.int32]] = field(default_factory=dict, compare=False)
 
     def duration(self, a: int, b: int) -> int:
-        """Seconds from point ``a`` to point ``b``."""
+        """Free-flow seconds from point ``a`` to point ``b`` for the default vehicle."""
         return int(self.matrices.duration_s[a, b])
+
+    def vehicle_durations(self, vehicle: str | None) -> npt.NDArray[np.int32]:
+        """Free-flow seconds for ``vehicle`` (a vehicle profile name; None = default)."""
+        if vehicle is None:
+            return self.matrices.duration_s
+        key = ("vehicle", vehicle)
+        if key not in self._memo:
+            self._memo[key] = self.vehicles[vehicle].apply(self.matrices).duration_s
+        return self._memo[key]
+
+    def profile_of(self, vehicle: str | None) -> SpeedProfile | None:
+        """The time-of-day profile ``vehicle`` drives under (None: durations never vary)."""
+        if self.speed_profile is None or self.speed_profile.is_flat:
+            return None
+        profile = self.speed_profile
+        if vehicle is not None:
+            profile = self.vehicles[vehicle].speed_profile(profile)
+        return None if profile.is_flat else profile
+
+    def durations_between(
+        self, vehicle: str | None, start_s: int, end_s: int
+    ) -> npt.NDArray[np.int32]:
+        """Seconds safe for any departure in ``[start_s, end_s]`` (the slowest time of day in
+        that span for each pair): what the solver plans a shift with."""
+        profile = self.profile_of(vehicle)
+        base = self.vehicle_durations(vehicle)
+        if profile is None:
+            return base
+        key = ("span", vehicle, start_s, end_s)
+        if key not in self._memo:
+            self._memo[key] = slot_duration(base, start_s, end_s, profile)
+        return self._memo[key]
+
+    def duration_at(self, a: int, b: int, departure_s: int, vehicle: str | None) -> int:
+        """Exact seconds from ``a`` to ``b`` leaving at engine second ``departure_s`` (what the
+        validator checks against)."""
+        base = int(self.vehicle_durations(vehicle)[a, b])
+        profile = self.profile_of(vehicle)
+        return base if profile is None else travel_time_at(base, departure_s, profile)
 
     def distance(self, a: int, b: int) -> int:
         """Metres from point ``a`` to point ``b``."""
@@ -120,10 +170,20 @@ def problem_matrices(problem: Problem) -> ProblemMatrices:
     end_point = {e.id: place(e.home) for e in problem.engineers}
     depot_point = {d.id: place(d.location) for d in problem.depots}
     points = np.array(list(index), dtype=np.float64).reshape(len(index), 2)
+    settings = problem.travel
+    speed = getattr(settings, "speed_profile", None)
+    profiles = getattr(settings, "vehicle_profiles", {})
     return ProblemMatrices(
-        matrices=travel_model(problem.travel).matrices(points),
+        matrices=travel_model(settings).matrices(points),
         job_point=job_point,
         start_point=start_point,
         end_point=end_point,
         depot_point=depot_point,
+        speed_profile=None
+        if speed is None
+        else SpeedProfile(tuple(speed.hourly_factors)).anchored(problem.epoch(), speed.timezone),
+        vehicles={
+            name: VehicleProfile(name, p.speed_factor, p.follows_speed_profile)
+            for name, p in sorted(profiles.items())
+        },
     )

@@ -41,41 +41,41 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         [v.end_node for v in vehicles],
     )
     routing = pywrapcp.RoutingModel(manager)
-    travel = cp.travel()
     distance = cp.distance()
     kind = cp.problem.objective.kind
 
-    # Time: one transit matrix per distinct service-time vector (skill levels change durations).
-    time_eval: dict[bytes, int] = {}
+    # Time: one transit matrix per distinct (travel, service) pair: vehicle profiles and rush
+    # hours change the drive, skill levels the time on site.
+    time_eval: dict[tuple[object, bytes], int] = {}
     vehicle_time_eval = []
     services = []
     for v in range(len(vehicles)):
         service = cp.service_vector(v)
         services.append(service)
-        key = service.tobytes()
+        key = (cp.travel_key(v), service.tobytes())
         if key not in time_eval:
-            time_eval[key] = _register_matrix(routing, travel + service[:, None])
+            time_eval[key] = _register_matrix(routing, cp.travel(v) + service[:, None])
         vehicle_time_eval.append(time_eval[key])
     routing.AddDimensionWithVehicleTransits(vehicle_time_eval, cp.horizon, cp.horizon, False, TIME)
     time = routing.GetDimensionOrDie(TIME)
 
     # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
-    if kind == "distance":
-        base_cost = distance
-    elif kind in ("travel_time", "working_time"):
-        base_cost = travel
-    else:
-        base_cost = None
     preferred = _preferred_surcharge(cp)
-    cost_eval: dict[tuple[float, bytes], int] = {}
+    cost_eval: dict[tuple[object, bytes], int] = {}
     for v, veh in enumerate(vehicles):
         surcharge = preferred.get(veh.engineer_id)
-        key = (
-            veh.cost_per_m if base_cost is None else -1.0,
-            b"" if surcharge is None else surcharge.tobytes(),
+        by_time = kind in ("travel_time", "working_time")
+        basis: object = (
+            "distance" if kind == "distance" else cp.travel_key(v) if by_time else veh.cost_per_m
         )
+        key = (basis, b"" if surcharge is None else surcharge.tobytes())
         if key not in cost_eval:
-            matrix = base_cost if base_cost is not None else np.rint(distance * veh.cost_per_m)
+            if kind == "distance":
+                matrix = distance
+            elif by_time:
+                matrix = cp.travel(v)
+            else:
+                matrix = np.rint(distance * veh.cost_per_m)
             if surcharge is not None:
                 matrix = matrix + surcharge[None, :]
             cost_eval[key] = _register_matrix(routing, matrix)

@@ -1,0 +1,85 @@
+"""Vehicle profiles and rush hours reach the plan: slower vehicles and peak-hour drives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dispatchopt.models import Problem
+from dispatchopt.solvers.greedy import solve_greedy
+from dispatchopt.solvers.ortools_solver import solve
+from dispatchopt.solvers.validate import validate
+from tests.solvers.scenarios import at
+
+# Home (0) and two customers (1, 2); a 20-minute drive between any two of them at free flow.
+MINUTES_20 = [[0, 1200, 1200], [1200, 0, 1200], [1200, 1200, 0]]
+
+
+def _engineer(eid: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "start_location": {"matrix_index": 0},
+        "shifts": [{"start": at("07:00"), "end": at("17:00")}],
+        **extra,
+    }
+
+
+def _day(travel: dict[str, Any], engineers: list[dict[str, Any]], slot: tuple[str, str]) -> Problem:
+    jobs = [
+        {
+            "id": f"j{k}",
+            "location": {"matrix_index": k},
+            "duration_minutes": 30,
+            "time_windows": [{"start": at(slot[0]), "end": at(slot[1])}],
+        }
+        for k in (1, 2)
+    ]
+    return Problem.model_validate(
+        {
+            "jobs": jobs,
+            "engineers": engineers,
+            "travel": {"kind": "matrix", "durations_s": MINUTES_20, **travel},
+            "objective": {"kind": "travel_time"},
+        }
+    )
+
+
+def test_an_ebike_at_half_speed_takes_twice_as_long() -> None:
+    day = _day(
+        {"vehicle_profiles": {"ebike": {"speed_factor": 0.5}}},
+        [_engineer("eva", vehicle_profile="ebike")],
+        ("09:00", "16:00"),
+    )
+    for plan in (solve(day, time_limit=0.3), solve_greedy(day)):
+        assert validate(day, plan) == []
+        assert {s.travel_s for s in plan.routes[0].stops} == {2400}
+
+
+def test_morning_rush_hour_lengthens_the_drive_the_plan_assumes() -> None:
+    rush = {"hourly_factors": [1.0] * 7 + [0.5, 0.5] + [1.0] * 15, "timezone": "UTC"}
+    day = _day({"speed_profile": rush}, [_engineer("ana")], ("07:00", "10:00"))
+    for plan in (solve(day, time_limit=0.3), solve_greedy(day)):
+        assert validate(day, plan) == []
+        legs = [s.travel_s for s in plan.routes[0].stops]
+        # Planned with the slowest hour of the shift: 20 free-flow minutes take 40 in the rush.
+        assert legs == [2400, 2400]
+
+
+def test_unknown_vehicle_profile_is_named() -> None:
+    import pytest
+
+    from dispatchopt.errors import InputError
+
+    with pytest.raises(InputError, match=r"engineers\[0\]\.vehicle_profile"):
+        Problem.from_data(
+            {
+                "engineers": [
+                    {
+                        **_engineer("eva", vehicle_profile="boat"),
+                        "shifts": [
+                            {"start": "2025-06-02T07:00:00Z", "end": "2025-06-02T17:00:00Z"}
+                        ],
+                    }
+                ],
+                "travel": {"kind": "matrix", "durations_s": MINUTES_20},
+            }
+        )
