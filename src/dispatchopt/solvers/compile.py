@@ -490,7 +490,10 @@ def _parts_verdict(
         )
     ready = readiness.ready_at
     if ready is not None and ready > epoch + max(vehicles[i].hard_end for i in by_van) * _S:
-        late = max((s for s in readiness.skus if s.ready_at is not None), key=lambda s: s.ready_at)
+        late = max(
+            (s for s in readiness.skus if s.ready_at is not None),
+            key=lambda s: s.ready_at or ready,
+        )
         return Rejection(
             job.id,
             UnassignedReason.AWAITING_PARTS,
@@ -611,9 +614,7 @@ def _allowed_vehicles(
             UnassignedReason.ENGINEER_RESTRICTIONS,
             "the engineers with the right skills are excluded or not among the required ones",
         )
-    loadable = [
-        i for i in permitted if vehicles[i].capacity is None or job.demand <= vehicles[i].capacity
-    ]
+    loadable = [i for i in permitted if job.demand <= (vehicles[i].capacity or job.demand)]
     if not loadable:
         return Rejection(
             job.id,

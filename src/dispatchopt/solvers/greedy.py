@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
 from dispatchopt.models.plan import PartUse
-from dispatchopt.solvers.compile import CompiledProblem, Vehicle, compile_problem
+from dispatchopt.solvers.compile import CompiledProblem, CompiledVisit, Vehicle, compile_problem
 from dispatchopt.solvers.decode import unassigned_jobs
 from dispatchopt.solvers.summary import summarize
 
@@ -116,7 +116,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
         for v, veh in enumerate(cp.vehicles)
     ]
     shelves = [dict(pool.supply) for pool in cp.pools]
-    pool_visit = {}
+    pool_visit: dict[int, CompiledVisit] = {}
     for visit in cp.visits:
         pool_visit.setdefault(visit.pool, visit)
     end_of: dict[int, int] = {}
@@ -177,8 +177,9 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
                             continue
                     if not _append(trial, _with_service(target, job.service[v]), travel, release):
                         continue
+                    first_stop = job.node if pool is None else pool_visit[pool].node
                     key = (
-                        int(travel[st.node, job.node if pool is None else pool_visit[pool].node]),
+                        int(travel[st.node, first_stop]),
                         trial.legs[-1].start,
                         v,
                     )

@@ -52,16 +52,17 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     for v in range(len(vehicles)):
         service = cp.service_vector(v)
         services.append(service)
-        key = (cp.travel_key(v), service.tobytes())
-        if key not in time_eval:
-            time_eval[key] = _register_matrix(routing, cp.travel(v) + service[:, None])
-        vehicle_time_eval.append(time_eval[key])
+        time_key = (cp.travel_key(v), service.tobytes())
+        if time_key not in time_eval:
+            time_eval[time_key] = _register_matrix(routing, cp.travel(v) + service[:, None])
+        vehicle_time_eval.append(time_eval[time_key])
     routing.AddDimensionWithVehicleTransits(vehicle_time_eval, cp.horizon, cp.horizon, False, TIME)
     time = routing.GetDimensionOrDie(TIME)
 
     # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
     preferred = _preferred_surcharge(cp)
     cost_eval: dict[tuple[object, bytes], int] = {}
+    matrix: np.ndarray
     for v, veh in enumerate(vehicles):
         surcharge = preferred.get(veh.engineer_id)
         by_time = kind in ("travel_time", "working_time")
@@ -132,10 +133,10 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         routing.AddDisjunction([index], 0)
     _add_stock_dimensions(cp, manager, routing)
 
-    for before, after, service in cp.precedences:
+    for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
         solver.Add(routing.ActiveVar(a) <= routing.ActiveVar(b))
-        solver.Add(time.CumulVar(a) >= time.CumulVar(b) + service)
+        solver.Add(time.CumulVar(a) >= time.CumulVar(b) + before_service)
 
     # Load.
     if any(v.capacity is not None for v in vehicles) and any(j.demand for j in cp.jobs):
@@ -160,10 +161,8 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         ]
         breaks.append(intervals)
         if intervals:
-            visit = [0] * routing.Size()
-            for index in range(routing.Size()):
-                visit[index] = int(services[v][manager.IndexToNode(index)])
-            time.SetBreakIntervalsOfVehicle(intervals, v, visit)
+            on_site = [int(services[v][manager.IndexToNode(i)]) for i in range(routing.Size())]
+            time.SetBreakIntervalsOfVehicle(intervals, v, on_site)
     return RoutingBuild(manager=manager, routing=routing, time=time, breaks=breaks)
 
 
