@@ -178,3 +178,21 @@ def test_policies_parse_from_their_cli_spelling(spec: str) -> None:
 def test_unknown_policy_spellings_are_refused(spec: str) -> None:
     with pytest.raises(InputError, match="policy"):
         parse_policy(spec)
+
+
+def test_a_re_plan_never_uses_time_the_engineer_has_already_spent() -> None:
+    seen = []
+
+    def spy(problem):
+        seen.append(problem)
+        return first_fit(problem)
+
+    # ann sets off at 08:00 for a 09:00 appointment; the 08:30 re-plan must start her at its door.
+    day = scenario([job("a", 1, window=(9, 10)), job("b", 0.5)], [engineer("ann")])
+    simulate(day, RollingReoptimisation(solver=spy, replan_every_minutes=30))
+    at_half_past = next(p for p in seen if p.name.endswith(at(8.5).isoformat()))
+    ann = at_half_past.engineers[0]
+    assert ann.shifts[0].start == at(8.5)
+    assert ann.start_location == day.problem.job_by_id["a"].location
+    locked = at_half_past.job_by_id["a"].lock
+    assert locked is not None and locked.start == at(9)

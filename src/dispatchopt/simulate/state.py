@@ -32,7 +32,8 @@ class DispatchState:
     ``pending`` are known, dispatchable jobs nobody has started; ``queues`` are the engineers'
     current lists of next jobs. :meth:`open_problem` is the rest of the day as a
     :class:`Problem` a solver can take: pending jobs, plus each committed job locked to its
-    engineer at its start, engineers starting from where they last became free.
+    engineer at its start (that engineer's day resumes at its door, from ``now`` or from the
+    visit's start if it began earlier); free engineers resume where they are, from ``now``.
     """
 
     now: datetime
@@ -83,7 +84,14 @@ class DispatchState:
                 continue
             eng = self.full.engineer_by_id[eid]
             shift = eng.shifts[0]
-            start = max(st.free_at, self.now if st.committed is None else st.free_at)
+            if st.committed is not None and st.committed_start is not None:
+                # On the way to (or at) the committed visit: plan from its door, never from a
+                # moment already past, so no one is planned into time the engineer has spent.
+                start = min(self.now, st.committed_start)
+                where = self.full.job_by_id[st.committed].location
+            else:
+                start = max(st.free_at, self.now)
+                where = self.point_location[st.point]
             if start >= shift.end + timedelta(minutes=eng.overtime_minutes):
                 continue
             end = max(shift.end, start + timedelta(minutes=1))
@@ -105,7 +113,7 @@ class DispatchState:
             engineers.append(
                 eng.model_copy(
                     update={
-                        "start_location": self.point_location[st.point],
+                        "start_location": where,
                         "end_location": eng.home,
                         "shifts": [Shift(start=start, end=end, breaks=breaks)],
                         "overtime_minutes": overtime,
