@@ -159,15 +159,6 @@ def test_part_expected_only_after_the_horizon_waits_for_it(solver: Solver) -> No
     assert plan.routes == []
     why, detail = reason(plan, "oven")
     assert why is UnassignedReason.AWAITING_PARTS
-    assert "20:00" in detail
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="compile._parts_verdict's after-the-horizon detail gives the time but not the SKU",
-)
-def test_awaiting_parts_after_the_horizon_names_the_sku() -> None:
-    _, detail = reason(planned(pcb_after_the_horizon(), solve_greedy), "oven")
     assert "pcb" in detail
 
 

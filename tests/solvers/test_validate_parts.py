@@ -283,7 +283,7 @@ def test_torque_wrench_already_in_the_van_needs_no_pickup() -> None:
     assert validate(p, plan(route("ana", "08:00", "09:15", stop("drum", "08:30", "09:00")))) == []
 
 
-URGENT = {
+URGENT: dict[str, Any] = {
     "sla_policies": [
         {
             "name": "urgent-4h",
