@@ -92,12 +92,12 @@ def _windows(draw: st.DrawFn) -> list[dict[str, datetime]]:
 
 @st.composite
 def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str]) -> dict[str, Any]:
-    skills = [
+    skills: list[dict[str, Any]] = [
         {"skill": s, "level": draw(st.sampled_from([1, 1, 2, 3]))}
         for s in draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))
     ]
     minutes = draw(st.integers(5, 90))
-    by_level = {}
+    by_level: dict[int, int] = {}
     if skills and draw(st.booleans()):
         by_level = {skills[0]["level"] + 1: max(1, minutes // 2)}
     windows = draw(_windows())
