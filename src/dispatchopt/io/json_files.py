@@ -34,12 +34,31 @@ def _naming_file(path: Path, exc: InputError) -> InputError:
     return kind([(f"{path}: {field}", value, msg) for field, value, msg in exc.errors])
 
 
+_TRAVEL_PATHS = ("path", "cache_dir")
+"""Travel settings that name files; relative ones are read from the problem file's folder."""
+
+
+def _anchor_paths(data: dict[str, Any], folder: Path) -> None:
+    travel = data.get("travel")
+    if not isinstance(travel, dict):
+        return
+    for key in _TRAVEL_PATHS:
+        value = travel.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            travel[key] = str(folder / value)
+
+
 def read_problem_json(path: str | Path) -> Problem:
-    """Read a dispatchopt problem JSON file (the schema of ``dispatchopt schema``)."""
+    """Read a dispatchopt problem JSON file (the schema of ``dispatchopt schema``).
+
+    Relative file paths in the travel settings (a road network, a matrix file, a cache folder)
+    are taken relative to the problem file's folder, so the file plans the same from anywhere.
+    """
     path = Path(path)
     data = _read_json(path)
     if not isinstance(data, dict):
         raise FormatError([(str(path), type(data).__name__, "a problem must be a JSON object")])
+    _anchor_paths(data, path.parent)
     try:
         return Problem.from_data(data)
     except InputError as exc:
