@@ -98,7 +98,7 @@ def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str])
     ]
     minutes = draw(st.integers(5, 90))
     by_level: dict[int, int] = {}
-    if skills and draw(st.booleans()):
+    if len(skills) > 0 and draw(st.booleans()):
         by_level = {skills[0]["level"] + 1: max(1, minutes // 2)}
     windows = draw(_windows())
     required: list[str] = []
