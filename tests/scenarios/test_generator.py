@@ -139,3 +139,12 @@ def test_shipped_named_scenarios_match_the_generator(name: str) -> None:
 
     path = Path(__file__).parents[2] / "examples" / "scenarios" / f"{name}.json"
     assert Scenario.load(path) == named_scenario(name)
+
+
+def test_a_bare_problem_file_loads_as_a_day_without_events(tmp_path) -> None:
+    problem = generate_day(12, 2, seed=3)
+    path = tmp_path / "plain_day.json"
+    path.write_text(problem.model_dump_json(), encoding="utf-8")
+    day = Scenario.load(path)
+    assert (day.name, day.events, day.problem) == ("plain_day", [], problem)
+    assert day.plan_time() == problem.epoch()
