@@ -32,7 +32,7 @@ from dispatchopt.models import (
     UnassignedReason,
     Violation,
 )
-from dispatchopt.solvers.validate import is_valid, validate
+from dispatchopt.solvers.validate import is_valid, recompute_sla_compliance, validate
 
 if TYPE_CHECKING:
     from dispatchopt.solvers.greedy import solve_greedy
@@ -91,6 +91,7 @@ __all__ = [
     "read_plan",
     "read_solomon",
     "read_vrplib",
+    "recompute_sla_compliance",
     "solve",
     "solve_greedy",
     "validate",

@@ -83,3 +83,22 @@ def test_unknown_vehicle_profile_is_named() -> None:
                 "travel": {"kind": "matrix", "durations_s": MINUTES_20},
             }
         )
+
+
+def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
+    from dispatchopt.models import Plan, Rule
+
+    rush = {"hourly_factors": [1.0] * 8 + [0.5] + [1.0] * 15, "timezone": "UTC"}
+    day = _day({"speed_profile": rush}, [_engineer("ana")], ("07:00", "16:00"))
+
+    def one_visit(leave: str, start: str) -> Plan:
+        end = f"{start[:3]}{int(start[3:]) + 30:02d}"
+        return Plan.model_validate({"routes": [{
+            "engineer_id": "ana", "departure": at(leave), "arrival": at("15:00"),
+            "stops": [{"job_id": "j1", "arrival": at(start), "start": at(start), "end": at(end)}],
+        }], "unassigned": [{"job_id": "j2", "reason": "capacity", "detail": "test"}]})
+
+    # At 07:00 the 20-minute drive is free-flowing; at 08:00 the rush halves the speed.
+    assert validate(day, one_visit("07:00", "07:20")) == []
+    late = validate(day, one_visit("08:00", "08:20"))
+    assert [(v.rule, v.job_id, v.amount) for v in late] == [(Rule.TRAVEL_TIME, "j1", 1200.0)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp
 
 from dispatchopt.models import BreakTaken, Plan, Route, Stop, Unassigned, UnassignedReason
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.models.plan import PartUse
-from dispatchopt.solvers.compile import CompiledProblem
+from dispatchopt.solvers.compile import CompiledJob, CompiledProblem
 from dispatchopt.solvers.routing_model import RoutingBuild
 
 
@@ -114,10 +115,7 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
                     travel_s=leg,
                     distance_m=int(distance[prev_node, node]),
                     wait_s=start - arrival,
-                    parts=[PartUse(sku=sku, quantity=q) for sku, q in job.parts],
-                    sla_due=None if job.sla_due is None else _at(cp, job.sla_due),
-                    sla_slack_s=None if job.sla_due is None else job.sla_due - start,
-                    first_time_fix=_first_time_fix(cp, job.job_id, veh.engineer_id),
+                    **job_stop_details(cp, job, veh.engineer_id, start),
                 )
             )
             served.add(job.job_id)
@@ -190,6 +188,19 @@ def _short_skus(cp: CompiledProblem, routes: list[Route]) -> dict[str, int]:
         used = sum(p.quantity for r in routes for s in r.jobs for p in s.parts if p.sku == sku)
         left[sku] = total - used
     return left
+
+
+def job_stop_details(
+    cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int
+) -> dict[str, Any]:
+    """What a job stop reports beside its times: parts used, SLA due time and slack, and the
+    first-time-fix estimate (shared by every solver's decoder)."""
+    return {
+        "parts": [PartUse(sku=sku, quantity=q) for sku, q in job.parts],
+        "sla_due": None if job.sla_due is None else _at(cp, job.sla_due),
+        "sla_slack_s": None if job.sla_due is None else job.sla_due - start,
+        "first_time_fix": _first_time_fix(cp, job.job_id, engineer_id),
+    }
 
 
 def _first_time_fix(cp: CompiledProblem, job_id: str, engineer_id: str) -> float:

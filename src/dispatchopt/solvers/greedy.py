@@ -12,6 +12,7 @@ import copy
 import time as _time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +20,7 @@ import numpy.typing as npt
 from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
 from dispatchopt.models.plan import PartUse
 from dispatchopt.solvers.compile import CompiledProblem, CompiledVisit, Vehicle, compile_problem
-from dispatchopt.solvers.decode import unassigned_jobs
+from dispatchopt.solvers.decode import job_stop_details, unassigned_jobs
 from dispatchopt.solvers.summary import summarize
 
 
@@ -243,7 +244,11 @@ def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Ro
         gap_breaks = sum(b - a for a, b in taken if prev_end <= a and b <= leg.start)
         arrival = min(leg.start, prev_end + t + gap_breaks)
         job = None if tgt.pool is not None else cp.jobs[tgt.node]
-        parts = tgt.picks if job is None else job.parts
+        details: dict[str, Any] = (
+            {"parts": [PartUse(sku=s, quantity=q) for s, q in tgt.picks]}
+            if job is None
+            else job_stop_details(cp, job, veh.engineer_id, leg.start)
+        )
         stops.append(
             Stop(
                 job_id=tgt.job_id,
@@ -254,7 +259,7 @@ def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Ro
                 travel_s=t,
                 distance_m=int(distance[prev_node, tgt.node]),
                 wait_s=leg.start - arrival,
-                parts=[PartUse(sku=s, quantity=q) for s, q in parts],
+                **details,
             )
         )
         prev_node, prev_end = tgt.node, leg.end

@@ -6,9 +6,10 @@ routing model, so a solver bug cannot hide behind the same bug in the checker.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from dispatchopt.errors import InputError
 from dispatchopt.models import (
@@ -172,7 +173,9 @@ class _Checker:
             epoch = problem.epoch()
             self.clock = _Clock(epoch.tzinfo, epoch.strftime("%Y-%m-%d"))
         except ValueError:
+            epoch = datetime(2000, 1, 1, tzinfo=UTC)
             self.clock = _Clock(None, "")
+        self.epoch = epoch
         self._matrices: ProblemMatrices | None = None
 
     @property
@@ -460,12 +463,18 @@ class _Checker:
             point, leaves, name = nxt, stop.end, stop.job_id
         yield point, self.matrices.end_point[engineer.id], leaves, route.arrival, name, "home", None
 
+    def drive(self, a: int, b: int, leaves: datetime, engineer: Engineer) -> timedelta:
+        """Exact driving time from point ``a`` to ``b`` leaving at ``leaves``."""
+        departure_s = math.floor((leaves - self.epoch).total_seconds())
+        return timedelta(
+            seconds=self.matrices.duration_at(a, b, departure_s, engineer.vehicle_profile)
+        )
+
     def check_legs(self, route: Route, engineer: Engineer) -> None:
         """Each drive plus the breaks taken during it must fit between leaving and starting."""
         for a, b, leaves, starts, src, dst, stop in self.legs(route, engineer):
             if a is None or b is None:
                 continue  # an unknown job has no location; reported as unknown_job already
-            drive = timedelta(seconds=self.matrices.duration(a, b))
             # Only the part of a break inside the leg takes time from it: a lunch that began at
             # home before departure, or runs on after the engineer is back, is off the road.
             resting = sum(
@@ -475,6 +484,11 @@ class _Checker:
                 ),
                 timedelta(0),
             )
+            # The drive at its real departure time (vehicle profile, rush hours): leaving at
+            # once, or after the break when that gets there sooner.
+            drive = self.drive(a, b, leaves, engineer)
+            if resting:
+                drive = min(drive, self.drive(a, b, leaves + resting, engineer))
             short = drive + resting - (starts - leaves)
             target = f"starts {dst}" if stop is not None else "is back home"
             if short > timedelta(0):
