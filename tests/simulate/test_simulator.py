@@ -166,15 +166,19 @@ def test_rolling_keeps_a_started_visit_locked_to_its_engineer() -> None:
     assert ("a", "ann") in seen
 
 
-@pytest.mark.parametrize("spec", ["greedy", "batch", "rolling:45"])
+@pytest.mark.parametrize("spec", ["greedy", "batch", "rolling:45", "rolling:45:events"])
 def test_policies_parse_from_their_cli_spelling(spec: str) -> None:
     policy = parse_policy(spec, time_limit=0.5)
     assert policy.name == spec
     if spec.startswith("rolling"):
         assert policy.replan_every_minutes == 45
+        assert isinstance(policy, RollingReoptimisation)
+        assert bool(policy.replan_on) == spec.endswith(":events")
 
 
-@pytest.mark.parametrize("spec", ["fastest", "rolling:0", "rolling:soon", "batch:3"])
+@pytest.mark.parametrize(
+    "spec", ["fastest", "rolling:0", "rolling:soon", "batch:3", "rolling:60:often"]
+)
 def test_unknown_policy_spellings_are_refused(spec: str) -> None:
     with pytest.raises(InputError, match="policy"):
         parse_policy(spec)
@@ -196,3 +200,27 @@ def test_a_re_plan_never_uses_time_the_engineer_has_already_spent() -> None:
     assert ann.start_location == day.problem.job_by_id["a"].location
     locked = at_half_past.job_by_id["a"].lock
     assert locked is not None and locked.start == at(9)
+
+
+def test_rolling_can_re_plan_the_moment_a_call_comes_in() -> None:
+    calls = []
+
+    def spy(problem):
+        calls.append(problem.name)
+        return first_fit(problem)
+
+    day = scenario(
+        [job("booked", 1), job("sos", 2, priority=9, release=9.25)],
+        [engineer("ann")],
+        events=[JobArrives(at=at(9.25), job_id="sos")],
+    )
+
+    def sos_start(policy: RollingReoptimisation) -> object:
+        result = simulate(day, policy)
+        return next(s.start for r in result.plan.routes for s in r.stops if s.job_id == "sos")
+
+    assert sos_start(RollingReoptimisation(solver=spy, replan_every_minutes=240)) >= at(12)
+    assert not any(name.endswith(at(9.25).isoformat()) for name in calls)
+    eager = RollingReoptimisation(solver=spy, replan_every_minutes=240, replan_on=("job_arrives",))
+    assert sos_start(eager) < at(12)
+    assert any(name.endswith(at(9.25).isoformat()) for name in calls)

@@ -118,42 +118,57 @@ class BatchPlan:
 @dataclass(frozen=True)
 class RollingReoptimisation(BatchPlan):
     """The overnight plan, re-solved every ``replan_every_minutes`` over the jobs not yet started
-    (jobs under way stay with their engineer through ``Job.lock``)."""
+    (jobs under way stay with their engineer through ``Job.lock``).
+
+    ``replan_on`` names further triggers that prompt a re-solve at once, e.g.
+    ``("job_arrives", "engineer_off")`` so that a same-day emergency does not wait for the tick.
+    """
 
     name: str = "rolling"
     replan_every_minutes: float | None = 60.0
+    replan_on: tuple[str, ...] = ()
 
     def decide(self, state: DispatchState) -> Queues | None:
-        if state.trigger not in ("day_start", "tick") or not state.pending:
+        triggers = ("day_start", "tick", *self.replan_on)
+        if state.trigger not in triggers or not state.pending:
             return None
         queues = plan_queues(self._solve(state.open_problem))
         # Engineers the new plan leaves without work get an empty queue, not their old one.
         return {eid: queues.get(eid, []) for eid in state.engineers}
 
 
+EVENT_TRIGGERS = ("job_arrives", "part_arrives", "engineer_off")
+"""What ``rolling:N:events`` also re-plans on: new work, and an engineer dropping out."""
+
+
 def parse_policy(
     spec: str, *, time_limit: float = 5.0, seed: int = 0, solver: Solve | None = None
 ) -> DispatchPolicy:
-    """A policy from its CLI spelling: ``greedy``, ``batch`` or ``rolling:MINUTES``."""
+    """A policy from its CLI spelling: ``greedy``, ``batch``, ``rolling:MINUTES`` or
+    ``rolling:MINUTES:events`` (also re-plan at once on :data:`EVENT_TRIGGERS`)."""
     kind, _, arg = spec.partition(":")
     if kind == "greedy" and not arg:
         return GreedyNearest()
     if kind == "batch" and not arg:
         return BatchPlan(time_limit=time_limit, seed=seed, solver=solver)
     if kind == "rolling":
+        interval, _, flag = arg.partition(":")
         try:
-            minutes = float(arg or 60)
+            minutes = float(interval or 60)
         except ValueError:
             minutes = -1.0
-        if minutes <= 0:
+        if minutes <= 0 or flag not in ("", "events"):
             raise InputError(
-                [("policy", spec, "rolling needs a positive interval, e.g. rolling:60")]
+                [("policy", spec, "rolling needs a positive interval, e.g. rolling:60[:events]")]
             )
         return RollingReoptimisation(
-            name=f"rolling:{minutes:g}",
+            name=f"rolling:{minutes:g}" + (":events" if flag else ""),
             replan_every_minutes=minutes,
+            replan_on=EVENT_TRIGGERS if flag else (),
             time_limit=time_limit,
             seed=seed,
             solver=solver,
         )
-    raise InputError([("policy", spec, "unknown policy; use greedy, batch or rolling:MINUTES")])
+    raise InputError(
+        [("policy", spec, "unknown policy; use greedy, batch, rolling:MINUTES[:events]")]
+    )
