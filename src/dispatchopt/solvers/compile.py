@@ -286,11 +286,12 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
     )
     vehicles_tmp = _vehicles(problem, epoch, {p: p for p in place_points}, mats)
     van_stock = _van_stock(problem, vehicles_tmp)
+    fleet = _Fleet(problem, vehicles_tmp, mats)
 
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
     for job in jobs_in_order:
-        verdict = _allowed_vehicles(problem, job, vehicles_tmp, epoch, mats)
+        verdict = _allowed_vehicles(fleet, job, epoch)
         if not isinstance(verdict, Rejection):
             verdict = _parts_verdict(problem, job, verdict, van_stock, vehicles_tmp, epoch)
         if isinstance(verdict, Rejection):
@@ -299,12 +300,11 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         allowed, wins = verdict
         compiled_jobs.append(
             _compile_job(
-                problem,
+                fleet,
                 job,
                 len(compiled_jobs),
                 allowed,
                 wins,
-                vehicles_tmp,
                 epoch,
                 mandatory_units,
             )
@@ -355,19 +355,16 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
 
 
 def _compile_job(
-    problem: Problem,
+    fleet: _Fleet,
     job: Job,
     node: int,
     allowed: list[int],
     wins: list[tuple[int, int]],
-    vehicles: list[Vehicle],
     epoch: datetime,
     mandatory_units: int,
 ) -> CompiledJob:
-    service = tuple(
-        round(job.duration_for_level(_lead_level(job, problem.engineer_by_id[v.engineer_id])) * 60)
-        for v in vehicles
-    )
+    problem = fleet.problem
+    service = fleet.service(job)
     if job.optional:
         penalty = _penalty_units(problem, job.penalty or 0.0)
     else:
@@ -576,18 +573,93 @@ def _depot_visits(
 _S = timedelta(seconds=1)
 
 
+class _Fleet:
+    """Per-vehicle arrays that every job's eligibility check reads (built once per compile)."""
+
+    def __init__(self, problem: Problem, vehicles: list[Vehicle], mats: ProblemMatrices) -> None:
+        self.problem = problem
+        self.vehicles = vehicles
+        self.mats = mats
+        self.engineers = [problem.engineer_by_id[v.engineer_id] for v in vehicles]
+        self.start_pt = np.array(
+            [mats.start_point[v.engineer_id] for v in vehicles], dtype=np.int64
+        )
+        self.end_pt = np.array([mats.end_point[v.engineer_id] for v in vehicles], dtype=np.int64)
+        self.shift_start = np.array([v.shift_start for v in vehicles], dtype=np.int64)
+        self.hard_end = np.array([v.hard_end for v in vehicles], dtype=np.int64)
+        self.max_span = np.array(
+            [np.iinfo(np.int64).max if v.max_span is None else v.max_span for v in vehicles],
+            dtype=np.int64,
+        )
+        groups: dict[tuple[str | None, int, int], list[int]] = {}
+        for i, (v, eng) in enumerate(zip(vehicles, self.engineers, strict=True)):
+            key = (eng.vehicle_profile, v.shift_start, v.hard_end)
+            if mats.profile_of(eng.vehicle_profile) is None:
+                key = (eng.vehicle_profile, 0, 0)
+            groups.setdefault(key, []).append(i)
+        self.travel_groups = [
+            (mats.durations_between(*key), np.array(idx, dtype=np.int64))
+            for key, idx in groups.items()
+        ]
+        self._skilled: dict[tuple[tuple[str, int], ...], list[int]] = {}
+        self._levels: dict[str, list[int | None]] = {}
+
+    def skilled(self, job: Job) -> list[int]:
+        """Vehicles whose engineer meets every skill requirement (memoised per requirement set)."""
+        key = tuple(sorted((r.skill, r.level) for r in job.skills))
+        if key not in self._skilled:
+            self._skilled[key] = [
+                i
+                for i, eng in enumerate(self.engineers)
+                if not missing_skills(job.skills, eng.skills)
+            ]
+        return self._skilled[key]
+
+    def service(self, job: Job) -> tuple[int, ...]:
+        """On-site seconds per vehicle: the job's duration at each engineer's lead-skill level."""
+        if not job.duration_by_level:
+            seconds = round(job.duration_minutes * 60)
+            return (seconds,) * len(self.vehicles)
+        lead = job.skills[0].skill
+        if lead not in self._levels:
+            self._levels[lead] = [eng.skills.get(lead) for eng in self.engineers]
+        memo: dict[int | None, int] = {}
+        out = []
+        for level in self._levels[lead]:
+            if level not in memo:
+                memo[level] = round(job.duration_for_level(level) * 60)
+            out.append(memo[level])
+        return tuple(out)
+
+    def reachable(
+        self,
+        candidates: list[int],
+        point: int,
+        service: tuple[int, ...],
+        wins: list[tuple[int, int]],
+    ) -> list[int]:
+        """Candidates that can drive out, serve inside a window and get home within the shift."""
+        go = np.zeros(len(self.vehicles), dtype=np.int64)
+        back = np.zeros(len(self.vehicles), dtype=np.int64)
+        for matrix, idx in self.travel_groups:
+            go[idx] = matrix[self.start_pt[idx], point]
+            back[idx] = matrix[point, self.end_pt[idx]]
+        cand = np.asarray(candidates, dtype=np.int64)
+        on_site = np.asarray(service, dtype=np.int64)[cand]
+        earliest = self.shift_start[cand] + go[cand]
+        latest = self.hard_end[cand] - back[cand] - on_site
+        fits = go[cand] + on_site + back[cand] <= self.max_span[cand]
+        in_window = np.zeros(len(cand), dtype=bool)
+        for a, b in wins:
+            in_window |= np.maximum(a, earliest) <= np.minimum(b, latest)
+        return [int(i) for i in cand[fits & in_window]]
+
+
 def _allowed_vehicles(
-    problem: Problem,
-    job: Job,
-    vehicles: list[Vehicle],
-    epoch: datetime,
-    mats: ProblemMatrices,
+    fleet: _Fleet, job: Job, epoch: datetime
 ) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
-    skilled = [
-        i
-        for i, v in enumerate(vehicles)
-        if not missing_skills(job.skills, problem.engineer_by_id[v.engineer_id].skills)
-    ]
+    vehicles = fleet.vehicles
+    skilled = fleet.skilled(job)
     if not skilled:
         needs = ", ".join(f"{r.skill}>={r.level}" for r in job.skills)
         return Rejection(
@@ -622,21 +694,7 @@ def _allowed_vehicles(
             f"its load {job.demand} exceeds every eligible engineer's capacity",
         )
     wins = _windows(job, epoch)
-    point = mats.job_point[job.id]
-    reachable = []
-    for i in loadable:
-        v = vehicles[i]
-        eng = problem.engineer_by_id[v.engineer_id]
-        service = round(job.duration_for_level(_lead_level(job, eng)) * 60)
-        travel = mats.durations_between(eng.vehicle_profile, v.shift_start, v.hard_end)
-        go = int(travel[mats.start_point[v.engineer_id], point])
-        back = int(travel[point, mats.end_point[v.engineer_id]])
-        earliest = v.shift_start + go
-        latest = v.hard_end - back - service
-        if v.max_span is not None and go + service + back > v.max_span:
-            continue
-        if any(max(a, earliest) <= min(b, latest) for a, b in wins):
-            reachable.append(i)
+    reachable = fleet.reachable(loadable, fleet.mats.job_point[job.id], fleet.service(job), wins)
     if not reachable:
         if job.lock is not None and job.lock.start is not None:
             return Rejection(
