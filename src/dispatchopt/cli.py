@@ -119,6 +119,10 @@ def plan(
         datetime | None,
         typer.Option("--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (UTC)."),
     ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Folder for a route map and a Gantt chart (PNG)."),
+    ] = None,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON."""
@@ -145,6 +149,9 @@ def plan(
         if out is not None:
             write_plan(result, out)
             console.print(f"plan written to {out}")
+        if plot is not None and problem is not None:
+            _plot(problem, result, plot)
+            console.print(f"pictures written to {plot}")
         violations = [] if problem is None else check(problem, result)
     except DispatchoptError as exc:
         raise _fail(exc) from None
@@ -180,11 +187,27 @@ def schema() -> None:
     typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
 
 
+def _plot(problem: Problem, plan: Plan, folder: Path) -> None:
+    """Route map and Gantt chart of ``plan`` (matplotlib is an optional extra)."""
+    try:
+        from dispatchopt.plotting import plot_gantt, plot_routes
+    except ModuleNotFoundError as exc:
+        raise DispatchoptError(
+            f"--plot needs matplotlib ({exc.name} is missing): pip install 'dispatchopt[plot]'"
+        ) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    plot_routes(problem, plan, folder / "routes.png")
+    plot_gantt(problem, plan, folder / "gantt.png")
+
+
 def _register_subcommands() -> None:
-    """Sub-apps that live beside the packages they drive."""
+    """Sub-apps and commands that live beside the packages they drive."""
     from dispatchopt.lifecycle.cli import tickets_app
+    from dispatchopt.simulate.cli import scenario_cli, simulate_cli
 
     app.add_typer(tickets_app, name="tickets", help="Import, list, show and move tickets.")
+    app.command("simulate")(simulate_cli)
+    app.command("scenario")(scenario_cli)
 
 
 _register_subcommands()

@@ -17,9 +17,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from dispatchopt.errors import InputError  # noqa: E402
-from dispatchopt.models import Location, Plan, Problem  # noqa: E402
+from dispatchopt.models import Location, Plan, Problem, Stop  # noqa: E402
 
-COLOURS = {"travel": "#f4a261", "work": "#2a9d8f", "break": "#8ab17d", "waiting": "#e9ecef"}
+COLOURS = {
+    "travel": "#f4a261",
+    "work": "#2a9d8f",
+    "pickup": "#6a4c93",
+    "break": "#8ab17d",
+    "waiting": "#e9ecef",
+}
 
 
 def _xy(loc: Location) -> tuple[float, float]:
@@ -28,6 +34,12 @@ def _xy(loc: Location) -> tuple[float, float]:
     if loc.x is not None and loc.y is not None:
         return loc.x, loc.y
     return float(loc.matrix_index or 0), 0.0
+
+
+def _stop_location(problem: Problem, stop: Stop) -> Location:
+    if stop.kind == "pickup":
+        return problem.depot_by_id[stop.job_id].location
+    return problem.job_by_id[stop.job_id].location
 
 
 def plot_routes(
@@ -40,13 +52,16 @@ def plot_routes(
     for i, route in enumerate(sorted(plan.routes, key=lambda r: r.engineer_id)):
         eng = problem.engineer_by_id[route.engineer_id]
         pts = [_xy(eng.start_location)]
-        pts += [_xy(problem.job_by_id[s.job_id].location) for s in route.stops]
+        pts += [_xy(_stop_location(problem, s)) for s in route.stops]
         pts.append(_xy(eng.home))
         xs, ys = zip(*pts, strict=True)
         colour = cmap(i % 20)
         ax.plot(xs, ys, "-", color=colour, lw=1.3, alpha=0.8, label=route.engineer_id)
         ax.scatter(xs[1:-1], ys[1:-1], color=colour, s=18, zorder=3)
         ax.scatter([xs[0]], [ys[0]], color=colour, marker="s", s=50, edgecolor="black", zorder=4)
+    if problem.depots:
+        dx, dy = zip(*(_xy(d.location) for d in problem.depots), strict=True)
+        ax.scatter(dx, dy, marker="^", color="black", s=70, zorder=5, label="depot")
     left = [
         problem.job_by_id[u.job_id].location
         for u in plan.unassigned
@@ -85,7 +100,13 @@ def plot_gantt(problem: Problem, plan: Plan, path: str | Path, *, title: str | N
                 stop.arrival.timestamp() - stop.travel_s, tz=stop.arrival.tzinfo
             )
             _bar(ax, row, leg_start, stop.arrival, COLOURS["travel"])
-            _bar(ax, row, stop.start, stop.end, COLOURS["work"])
+            _bar(
+                ax,
+                row,
+                stop.start,
+                stop.end,
+                COLOURS["pickup" if stop.kind == "pickup" else "work"],
+            )
         if route.stops:
             last = route.stops[-1].end
             home_leg = datetime.fromtimestamp(

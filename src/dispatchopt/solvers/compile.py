@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from dispatchopt.models import Engineer, Job, Problem, UnassignedReason
+from dispatchopt.models import Job, Problem, UnassignedReason
 from dispatchopt.models.parts import required_quantities
 from dispatchopt.models.skills import missing_skills
 from dispatchopt.solvers.matrices import ProblemMatrices, problem_matrices
@@ -197,10 +197,6 @@ class CompiledProblem:
 
 def _seconds(moment: datetime, epoch: datetime) -> int:
     return round((moment - epoch).total_seconds())
-
-
-def _lead_level(job: Job, engineer: Engineer) -> int | None:
-    return engineer.skills.get(job.skills[0].skill) if job.skills else None
 
 
 def _penalty_units(problem: Problem, money: float) -> int:

@@ -1,0 +1,48 @@
+"""The main CLI's picture and simulation commands: plan --plot, scenario, simulate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dispatchopt.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_plan_writes_a_route_map_and_a_gantt_chart(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["plan", str(EXAMPLES / "city_day.json"), "-t", "1", "--brief", "--plot", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("routes.png", "gantt.png"):
+        picture = tmp_path / name
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and picture.stat().st_size > 10_000
+
+
+def test_scenario_then_simulate_compares_policies(tmp_path: Path) -> None:
+    runner = CliRunner()
+    day = tmp_path / "day.json"
+    made = runner.invoke(app, ["scenario", str(day), "--size", "20", "--engineers", "3"])
+    assert made.exit_code == 0, made.output
+    ran = runner.invoke(
+        app,
+        [
+            "simulate",
+            str(day),
+            "--policy",
+            "greedy",
+            "--policy",
+            "batch",
+            "-t",
+            "0.5",
+            "--out",
+            str(tmp_path / "sim"),
+            "--no-plots",
+        ],
+    )
+    assert ran.exit_code == 0, ran.output
+    table = (tmp_path / "sim" / "kpis.csv").read_text()
+    assert "greedy" in table and "batch" in table
