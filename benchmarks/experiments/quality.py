@@ -45,7 +45,7 @@ SETS: dict[str, list[str]] = {
 
 CONFIGS: dict[str, dict[str, Any]] = {
     # What main shipped before issue 8: PCI + GLS, full neighbourhoods at every size.
-    "base": {"config": SearchConfig(neighbors_ratio=1.0)},
+    "base": {"config": SearchConfig(bandit_operators=False, decompose=False)},
     # Today's default: size rules of search_parameters.
     "default": {"config": None},
     "gls_nb04": {"config": SearchConfig(neighbors_ratio=0.04)},
@@ -72,6 +72,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "sub_time_limit": 6.0,
         "first_share": 0.1,
     },
+    "decomp_nomab": {"config": SearchConfig(bandit_operators=False), "decompose": True},
+    "whole_mab": {"config": SearchConfig(decompose=False)},
+    "decomp_final10": {"config": None, "decompose": True, "final_share": 0.1},
     "decomp_f10": {"config": None, "decompose": True, "first_share": 0.1},
     "savings_gls": {"config": SearchConfig(first_solution="SAVINGS")},
     "lci_gls": {"config": SearchConfig(first_solution="LOCAL_CHEAPEST_INSERTION")},

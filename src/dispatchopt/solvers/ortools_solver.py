@@ -62,6 +62,10 @@ class SearchConfig:
     warm_start: str | None = None
     """``"sweep"`` starts the search from :func:`construction.sweep_routes` instead of
     ``first_solution`` (falling back to it when the engine rejects the routes)."""
+    bandit_operators: bool | None = None
+    """Order local-search operators by a multi-armed bandit on their recent gains (OR-Tools
+    ``use_multi_armed_bandit_concatenate_operators``); ``None``: on below ``BANDIT_BELOW_JOBS``
+    jobs, where it helped on Solomon (E3, E5), off above, where it cost 14 points on GH1000 (E8)."""
     decompose: bool | None = None
     """Re-optimise groups of neighbouring routes (:mod:`dispatchopt.solvers.decompose`);
     ``None`` does so for days of ``DECOMPOSE_FROM_JOBS`` jobs or more whose rules allow it."""
@@ -82,6 +86,8 @@ class SearchConfig:
             raise InputError([("neighbors_ratio", self.neighbors_ratio, "must lie in (0, 1]")])
 
 
+BANDIT_BELOW_JOBS = 200
+"""Bandit-ordered operators pay off on small days only (see ``SearchConfig.bandit_operators``)."""
 DECOMPOSE_FROM_JOBS = 300
 """From this many jobs on, one search over the whole day improves too slowly (issue 8)."""
 
@@ -96,6 +102,10 @@ def search_parameters(
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic
+    )
+    bandit = config.bandit_operators
+    params.use_multi_armed_bandit_concatenate_operators = (
+        num_jobs < BANDIT_BELOW_JOBS if bandit is None else bandit
     )
     ratio = config.neighbors_ratio
     if ratio is not None and ratio < 1:
@@ -258,6 +268,7 @@ def _status_message(routing: pywrapcp.RoutingModel) -> str:
 
 __all__ = [
     "CompiledProblem",
+    "BANDIT_BELOW_JOBS",
     "DECOMPOSE_FROM_JOBS",
     "SearchConfig",
     "SolveProgress",

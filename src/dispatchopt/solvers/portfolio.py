@@ -43,12 +43,20 @@ def solve_member(problem: Problem, time_limit: float, member: Member) -> Plan:
     return solve(problem, time_limit=time_limit, seed=member.seed, config=member.config)
 
 
-def plan_rank(plan: Plan) -> tuple[int, float]:
-    """Sort key of a plan: fewer unassigned jobs first, then the lower engine objective."""
-    objective = (
-        plan.summary.objective if plan.summary and plan.summary.objective is not None else 0.0
-    )
-    return len(plan.unassigned), objective
+def plan_rank(plan: Plan, *, by_objective: bool = True, kind: str = "cost") -> tuple[int, float]:
+    """Sort key of a plan: fewer unassigned jobs first, then the lower engine objective; with
+    ``by_objective=False`` the summary figure of objective ``kind`` (km, hours or cost)."""
+    summary = plan.summary
+    if summary is None:
+        return len(plan.unassigned), 0.0
+    if by_objective and summary.objective is not None:
+        return len(plan.unassigned), summary.objective
+    figures = {
+        "distance": summary.distance_km,
+        "travel_time": summary.travel_s / 3600,
+        "working_time": summary.working_s / 3600,
+    }
+    return len(plan.unassigned), figures.get(kind, summary.cost)
 
 
 def solve_portfolio(
@@ -58,7 +66,7 @@ def solve_portfolio(
     members: Sequence[Member] = DEFAULT_MEMBERS,
     executor: Executor | Submitter | None = None,
 ) -> Plan:
-    """Run every member for ``time_limit`` seconds and return the best plan (see :func:`plan_rank`).
+    """Run every member for ``time_limit`` seconds; return the best plan (see :func:`plan_rank`).
 
     Without ``executor`` a two-process pool is created (and shut down) for the call. Ties go to
     the earlier member, so the result does not depend on which member finishes first.
@@ -79,7 +87,13 @@ def solve_portfolio(
     finally:
         if own and isinstance(pool, Executor):
             pool.shutdown()
-    best = min(range(len(plans)), key=lambda i: (plan_rank(plans[i]), i))
+    # Decomposed plans carry no engine objective; then every member is ranked by summary cost.
+    by_objective = all(p.summary is not None and p.summary.objective is not None for p in plans)
+    kind = problem.objective.kind
+    best = min(
+        range(len(plans)),
+        key=lambda i: (plan_rank(plans[i], by_objective=by_objective, kind=kind), i),
+    )
     return plans[best]
 
 
