@@ -1,0 +1,349 @@
+"""An optional engine for pure-VRPTW days: PyVRP's iterated local search on our compiled arrays.
+
+Used only where :func:`pyvrp_unsupported` finds nothing PyVRP cannot model exactly (no breaks,
+skills that restrict, parts, SLA clocks, ...); OR-Tools stays the engine for everything else.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from dispatchopt.errors import InputError, SolverError
+from dispatchopt.models import Plan, Problem, Route, Stop
+from dispatchopt.models.skills import missing_skills
+from dispatchopt.solvers.compile import OBJECTIVE_UNITS, CompiledProblem, compile_problem
+from dispatchopt.solvers.decode import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.summary import summarize
+
+_OBJECTIVES = frozenset({"distance", "travel_time", "cost"})
+
+
+def pyvrp_unsupported(problem: Problem) -> str | None:
+    """``None`` when PyVRP models ``problem`` exactly (a pure VRPTW day), else a short reason.
+
+    Checked on the domain model, so it is cheap; the first reason found is returned.
+    """
+    kind = problem.objective.kind
+    if kind not in _OBJECTIVES:
+        return f"objective {kind!r} (PyVRP engine handles distance, travel_time and cost)"
+    if getattr(problem.travel, "speed_profile", None) is not None:
+        return "travel times depend on the time of day (speed profile)"
+    if problem.depots or problem.parts or problem.part_arrivals:
+        return "depots or spare parts"
+    if problem.sla_policies or problem.sla_tiers:
+        return "SLA clocks"
+    for eng in problem.engineers:
+        if any(shift.breaks for shift in eng.shifts):
+            return f"engineer {eng.id} has breaks"
+        if kind == "cost" and eng.overtime_minutes > 0 and eng.overtime_cost_per_hour > 0:
+            return f"engineer {eng.id} has paid overtime"
+    for job in problem.jobs:
+        reason = _job_unsupported(problem, job.id)
+        if reason is not None:
+            return f"job {job.id}: {reason}"
+    return None
+
+
+def _job_unsupported(problem: Problem, job_id: str) -> str | None:
+    job = problem.job_by_id[job_id]
+    if len(job.time_windows) > 1:
+        return "more than one time window"
+    if job.after:
+        return "precedence (after)"
+    if job.lock is not None:
+        return "locked"
+    if job.soft_window is not None and problem.objective.kind == "cost":
+        return "soft time window"
+    if job.sla is not None or job.sla_tier is not None:
+        return "SLA clock"
+    if job.preferred_engineers:
+        return "preferred engineers"
+    if job.duration_by_level:
+        return "duration depends on the engineer (duration_by_level)"
+    if job.parts or job.tools:
+        return "parts or tools"
+    qualified = [
+        eng.id
+        for eng in problem.engineers
+        if not missing_skills(job.skills, eng.skills)
+        and (not job.required_engineers or eng.id in job.required_engineers)
+        and eng.id not in job.excluded_engineers
+    ]
+    # Nobody qualified is fine too: compile rejects the job for every engineer alike.
+    if qualified and len(qualified) < len(problem.engineers):
+        return "skills or engineer restrictions leave out some engineers"
+    return None
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """PyVRP vehicle types over our vehicles (shifts): ``members[t]`` are the vehicles of type
+    ``t`` in our order, which is how PyVRP's routes of that type are handed back to them."""
+
+    members: list[list[int]]
+    depots: list[int]
+    """Our node of each PyVRP depot."""
+    profiles: list[int]
+    """For each PyVRP routing profile, one of our vehicles whose travel times it takes."""
+
+
+def _fleet(cp: CompiledProblem) -> _Fleet:
+    keys: dict[tuple[object, ...], list[int]] = {}
+    profiles: dict[tuple[str | None, int, int], int] = {}
+    for v, veh in enumerate(cp.vehicles):
+        profile = profiles.setdefault(cp.travel_key(v), len(profiles))
+        key = (
+            veh.start_node,
+            veh.end_node,
+            veh.shift_start,
+            veh.hard_end,
+            veh.max_span,
+            veh.capacity,
+            veh.fixed_cost,
+            veh.span_cost_per_s,
+            round(veh.cost_per_m),
+            profile,
+        )
+        keys.setdefault(key, []).append(v)
+    depots = sorted({v.start_node for v in cp.vehicles} | {v.end_node for v in cp.vehicles})
+    first_of = {
+        p: min(v for v in range(len(cp.vehicles)) if cp.travel_key(v) == k)
+        for k, p in profiles.items()
+    }
+    return _Fleet(list(keys.values()), depots, [first_of[p] for p in range(len(profiles))])
+
+
+def _problem_data(cp: CompiledProblem, fleet: _Fleet) -> object:
+    import pyvrp
+
+    kind = cp.problem.objective.kind
+    depot_index = {node: i for i, node in enumerate(fleet.depots)}
+    total_demand = sum(j.demand for j in cp.jobs)
+    clients = [
+        pyvrp.Client(
+            location=job.node,
+            delivery=[job.demand],
+            service_duration=job.service[0],
+            tw_early=job.windows[0][0],
+            tw_late=job.windows[0][1],
+            # Every job is optional to PyVRP: a mandatory one carries our (huge) unplanned-job
+            # penalty as its prize, so a day that cannot all fit still yields a feasible plan.
+            prize=job.penalty,
+            required=False,
+            name=job.job_id,
+        )
+        for job in cp.jobs
+    ]
+    depots = [pyvrp.Depot(location=node) for node in fleet.depots]
+    durations = [cp.travel(v) for v in fleet.profiles]
+    # In travel_time mode the "distance" PyVRP minimises is driving seconds.
+    distance = cp.distance() if kind != "travel_time" else None
+    distances = [distance if distance is not None else d for d in durations]
+    profile_of = {cp.travel_key(v): p for p, v in enumerate(fleet.profiles)}
+    vehicle_types = []
+    for members in fleet.members:
+        veh = cp.vehicles[members[0]]
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=len(members),
+                capacity=[veh.capacity if veh.capacity is not None else total_demand],
+                start_depot=depot_index[veh.start_node],
+                end_depot=depot_index[veh.end_node],
+                fixed_cost=veh.fixed_cost,
+                tw_early=veh.shift_start,
+                tw_late=veh.hard_end,
+                shift_duration=veh.max_span if veh.max_span is not None else np.iinfo(np.int64).max,
+                unit_distance_cost=round(veh.cost_per_m) if kind == "cost" else 1,
+                unit_duration_cost=veh.span_cost_per_s,
+                profile=profile_of[cp.travel_key(members[0])],
+                name=veh.engineer_id,
+            )
+        )
+    return pyvrp.ProblemData(
+        locations=[pyvrp.Location(0, 0) for _ in range(cp.num_nodes)],
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=distances,
+        duration_matrices=durations,
+    )
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    departure: int
+    starts: list[int]
+    arrival: int
+    """Back at the end place."""
+
+
+def _forward(
+    cp: CompiledProblem, v: int, nodes: list[int], departure: int, travel: npt.NDArray[np.int64]
+) -> _Schedule:
+    """Each stop starts on arrival or when its window opens, whichever is later."""
+    veh = cp.vehicles[v]
+    t, prev, starts = departure, veh.start_node, []
+    for node in nodes:
+        job = cp.jobs[node]
+        start = max(t + int(travel[prev, node]), job.windows[0][0])
+        starts.append(start)
+        t, prev = start + job.service[v], node
+    return _Schedule(departure, starts, t + int(travel[prev, veh.end_node]))
+
+
+def _latest_departure(
+    cp: CompiledProblem, v: int, nodes: list[int], back_by: int, travel: npt.NDArray[np.int64]
+) -> int:
+    """The latest departure that still starts every stop in its window and is back by
+    ``back_by``."""
+    veh = cp.vehicles[v]
+    latest, nxt = back_by, veh.end_node
+    for node in reversed(nodes):
+        job = cp.jobs[node]
+        latest = min(job.windows[0][1], latest - int(travel[node, nxt]) - job.service[v])
+        nxt = node
+    return latest - int(travel[veh.start_node, nxt])
+
+
+def schedule_route(cp: CompiledProblem, v: int, nodes: list[int]) -> _Schedule:
+    """Times for vehicle ``v`` visiting job ``nodes`` in order: back as early as possible, and
+    leaving as late as that allows (no waiting that a later departure would avoid).
+
+    Where the route must be shorter (``max_working_minutes``) or working time costs money, the
+    shortest-span schedule is used instead when it is shorter.
+    """
+    veh = cp.vehicles[v]
+    travel = cp.travel(v)
+    earliest_back = _forward(cp, v, nodes, veh.shift_start, travel).arrival
+    compact = _forward(cp, v, nodes, _latest_departure(cp, v, nodes, earliest_back, travel), travel)
+    if veh.max_span is None and veh.span_cost_per_s == 0:
+        return compact
+    latest = _latest_departure(cp, v, nodes, veh.hard_end, travel)
+    shortest = _forward(cp, v, nodes, max(veh.shift_start, latest), travel)
+    if shortest.arrival - shortest.departure < compact.arrival - compact.departure:
+        return shortest
+    return compact
+
+
+def _check(cp: CompiledProblem, v: int, nodes: list[int], sched: _Schedule) -> str | None:
+    """What breaks a hard rule in this route, if anything (our own re-check of PyVRP's answer)."""
+    veh = cp.vehicles[v]
+    if sched.departure < veh.shift_start:
+        return "leaves before its shift"
+    for node, start in zip(nodes, sched.starts, strict=True):
+        a, b = cp.jobs[node].windows[0]
+        if not a <= start <= b:
+            return f"job {cp.jobs[node].job_id} starts outside its window"
+    if sched.arrival > veh.hard_end:
+        return "back after its shift"
+    if veh.max_span is not None and sched.arrival - sched.departure > veh.max_span:
+        return "longer than max_working_minutes"
+    if veh.capacity is not None and sum(cp.jobs[n].demand for n in nodes) > veh.capacity:
+        return "over capacity"
+    return None
+
+
+def _route(cp: CompiledProblem, v: int, nodes: list[int]) -> Route:
+    veh = cp.vehicles[v]
+    sched = schedule_route(cp, v, nodes)
+    broken = _check(cp, v, nodes, sched)
+    if broken is not None:
+        raise SolverError(
+            f"PyVRP returned a route for {veh.engineer_id} that breaks a rule ({broken}); "
+            "please report it (the OR-Tools engine plans this day too)"
+        )
+    travel, distance = cp.travel(v), cp.distance()
+    stops: list[Stop] = []
+    prev, prev_end = veh.start_node, sched.departure
+    for node, start in zip(nodes, sched.starts, strict=True):
+        job = cp.jobs[node]
+        leg = int(travel[prev, node])
+        stops.append(
+            Stop(
+                job_id=job.job_id,
+                arrival=_at(cp.epoch, prev_end + leg),
+                start=_at(cp.epoch, start),
+                end=_at(cp.epoch, start + job.service[v]),
+                travel_s=leg,
+                distance_m=int(distance[prev, node]),
+                wait_s=start - (prev_end + leg),
+                **job_stop_details(cp, job, veh.engineer_id, start),
+            )
+        )
+        prev, prev_end = node, start + job.service[v]
+    return Route(
+        engineer_id=veh.engineer_id,
+        shift_index=veh.shift_index,
+        departure=_at(cp.epoch, sched.departure),
+        arrival=_at(cp.epoch, sched.arrival),
+        stops=stops,
+        return_travel_s=int(travel[prev, veh.end_node]),
+        return_distance_m=int(distance[prev, veh.end_node]),
+    )
+
+
+def _at(epoch: datetime, seconds: int) -> datetime:
+    return epoch + timedelta(seconds=seconds)
+
+
+def solve_pyvrp(problem: Problem, *, time_limit: float, seed: int = 0) -> Plan:
+    """Plan a pure-VRPTW ``problem`` with PyVRP for ``time_limit`` seconds.
+
+    Raises :class:`InputError` when :func:`pyvrp_unsupported` names a reason (use the OR-Tools
+    engine then), and :class:`SolverError` rather than return a plan that breaks a rule.
+    Needs the optional ``pyvrp`` extra.
+    """
+    if time_limit <= 0:
+        raise InputError([("time_limit", time_limit, "must be a positive number of seconds")])
+    reason = pyvrp_unsupported(problem)
+    if reason is not None:
+        raise InputError([("engine", "pyvrp", f"PyVRP cannot model this problem: {reason}")])
+    try:
+        import pyvrp
+        from pyvrp.stop import MaxRuntime
+    except ModuleNotFoundError:
+        raise InputError(
+            [("engine", "pyvrp", "needs the pyvrp package: pip install 'dispatchopt[pyvrp]'")]
+        ) from None
+    started = _time.perf_counter()
+    cp = compile_problem(problem)
+    routes: list[Route] = []
+    objective = None
+    if cp.jobs and cp.vehicles:
+        fleet = _fleet(cp)
+        data = _problem_data(cp, fleet)
+        remaining = max(0.01, time_limit - (_time.perf_counter() - started))
+        result = pyvrp.solve(data, stop=MaxRuntime(remaining), seed=seed, collect_stats=False)
+        if not result.is_feasible():
+            raise SolverError(
+                "PyVRP's best solution breaks a rule although every job was optional to it; "
+                "please report it (the OR-Tools engine plans this day too)"
+            )
+        used = [0] * len(fleet.members)
+        for pv_route in result.best.routes():
+            t = pv_route.vehicle_type()
+            v = fleet.members[t][used[t]]
+            used[t] += 1
+            nodes = [int(a.idx) for a in pv_route if a.is_client()]
+            routes.append(_route(cp, v, nodes))
+        order = {eng.id: i for i, eng in enumerate(problem.engineers)}
+        routes.sort(key=lambda r: (order[r.engineer_id], r.shift_index))
+        objective = result.cost() / OBJECTIVE_UNITS[problem.objective.kind]
+    served = {s.job_id for r in routes for s in r.stops}
+    plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
+    plan.summary = summarize(
+        problem,
+        plan,
+        solver="pyvrp",
+        objective=objective,
+        solve_seconds=_time.perf_counter() - started,
+    )
+    return plan
+
+
+__all__ = ["pyvrp_unsupported", "schedule_route", "solve_pyvrp"]
