@@ -9,6 +9,7 @@ from __future__ import annotations
 import time as _time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,9 @@ from dispatchopt.models.skills import missing_skills
 from dispatchopt.solvers.compile import OBJECTIVE_UNITS, CompiledProblem, compile_problem
 from dispatchopt.solvers.decode import job_stop_details, unassigned_jobs
 from dispatchopt.solvers.summary import summarize
+
+if TYPE_CHECKING:
+    from pyvrp import ProblemData
 
 _OBJECTIVES = frozenset({"distance", "travel_time", "cost"})
 
@@ -118,7 +122,7 @@ def _fleet(cp: CompiledProblem) -> _Fleet:
     return _Fleet(list(keys.values()), depots, [first_of[p] for p in range(len(profiles))])
 
 
-def _problem_data(cp: CompiledProblem, fleet: _Fleet) -> object:
+def _problem_data(cp: CompiledProblem, fleet: _Fleet) -> ProblemData:
     import pyvrp
 
     kind = cp.problem.objective.kind
@@ -169,8 +173,9 @@ def _problem_data(cp: CompiledProblem, fleet: _Fleet) -> object:
         clients=clients,
         depots=depots,
         vehicle_types=vehicle_types,
-        distance_matrices=distances,
-        duration_matrices=durations,
+        # PyVRP's stub spells the matrix type as ndarray[int]; any int64 ndarray is accepted.
+        distance_matrices=distances,  # type: ignore[arg-type]
+        duration_matrices=durations,  # type: ignore[arg-type]
     )
 
 
