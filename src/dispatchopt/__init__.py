@@ -35,13 +35,18 @@ from dispatchopt.models import (
 from dispatchopt.solvers.validate import is_valid, recompute_sla_compliance, validate
 
 if TYPE_CHECKING:
+    from dispatchopt.solvers.engine import solve
     from dispatchopt.solvers.greedy import solve_greedy
-    from dispatchopt.solvers.ortools_solver import SolveProgress, solve
+    from dispatchopt.solvers.ortools_solver import SearchConfig, SolveProgress, improve
+    from dispatchopt.solvers.portfolio import solve_portfolio
 
 _LAZY = {
-    "solve": "dispatchopt.solvers.ortools_solver",
+    "solve": "dispatchopt.solvers.engine",
+    "SearchConfig": "dispatchopt.solvers.ortools_solver",
     "SolveProgress": "dispatchopt.solvers.ortools_solver",
+    "improve": "dispatchopt.solvers.ortools_solver",
     "solve_greedy": "dispatchopt.solvers.greedy",
+    "solve_portfolio": "dispatchopt.solvers.portfolio",
 }
 
 __version__ = "0.1.0"
@@ -75,6 +80,7 @@ __all__ = [
     "Problem",
     "Route",
     "Rule",
+    "SearchConfig",
     "Shift",
     "SkillRequirement",
     "SoftWindow",
@@ -86,6 +92,7 @@ __all__ = [
     "Unassigned",
     "UnassignedReason",
     "Violation",
+    "improve",
     "is_valid",
     "load_problem",
     "read_plan",
@@ -94,6 +101,7 @@ __all__ = [
     "recompute_sla_compliance",
     "solve",
     "solve_greedy",
+    "solve_portfolio",
     "validate",
     "write_plan",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -40,9 +40,12 @@ class Format(StrEnum):
 
 
 class SolverName(StrEnum):
-    """Which planner ``plan`` runs: the OR-Tools search or the dispatcher's greedy rule of thumb."""
+    """Which planner ``plan`` runs: ``auto`` (OR-Tools, or PyVRP for pure VRPTW when installed),
+    one engine by name, or the dispatcher's greedy rule of thumb."""
 
+    auto = "auto"
     ortools = "ortools"
+    pyvrp = "pyvrp"
     greedy = "greedy"
 
 
@@ -70,14 +73,17 @@ def _solve(
         from dispatchopt.solvers.greedy import solve_greedy
 
         return solve_greedy(problem, seed=seed)
-    from dispatchopt.solvers.ortools_solver import solve
+    from dispatchopt.solvers.engine import Engine, solve
 
+    engine = cast(Engine, solver.value)
     # The live display is for people watching a terminal; pipes and CI logs get none.
     if time_limit > 1 and sys.stdout.isatty():
         with live_progress(console, time_limit) as on_progress:
             callback: Callable[[Any], None] = on_progress
-            return solve(problem, time_limit=time_limit, seed=seed, progress=callback)
-    return solve(problem, time_limit=time_limit, seed=seed)
+            return solve(
+                problem, time_limit=time_limit, seed=seed, progress=callback, engine=engine
+            )
+    return solve(problem, time_limit=time_limit, seed=seed, engine=engine)
 
 
 InputArg = Annotated[
@@ -105,7 +111,7 @@ def plan(
     ] = None,
     fmt: FormatOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
-    solver: Annotated[SolverName, typer.Option(help="Planner to run.")] = SolverName.ortools,
+    solver: Annotated[SolverName, typer.Option(help="Planner to run.")] = SolverName.auto,
     brief: Annotated[
         bool, typer.Option("--brief", help="One line per engineer instead of every stop.")
     ] = False,
