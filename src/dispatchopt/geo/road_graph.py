@@ -197,8 +197,8 @@ class RoadGraph:
         return self._node_matrices_scipy(nodes)
 
     def _node_matrices_scipy(self, nodes: IntArray) -> tuple[FloatArray, FloatArray]:
-        from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-        from scipy.sparse.csgraph import dijkstra  # type: ignore[import-untyped]
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
 
         m = len(self._nodes)
         graph = csr_matrix((self._edur, (self._eu, self._ev)), shape=(m, m))

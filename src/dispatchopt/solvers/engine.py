@@ -10,10 +10,11 @@ else, and every field-service rule, goes to OR-Tools. The plan says which one ra
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable
 from typing import Literal
 
-from dispatchopt.errors import InputError
+from dispatchopt.errors import InputError, SolverError
 from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers.ortools_solver import SearchConfig, SolveProgress
 from dispatchopt.solvers.ortools_solver import solve as solve_ortools
@@ -68,7 +69,15 @@ def solve(
     if chosen == "pyvrp":
         from dispatchopt.solvers.pyvrp_engine import solve_pyvrp
 
-        return solve_pyvrp(problem, time_limit=time_limit, seed=seed)
+        started = time.perf_counter()
+        try:
+            return solve_pyvrp(problem, time_limit=time_limit, seed=seed)
+        except SolverError:
+            if engine == "pyvrp":
+                raise
+            # PyVRP found no feasible plan it could vouch for: OR-Tools plans the rest of the
+            # time, and explains every job it cannot fit.
+            time_limit = max(1.0, time_limit - (time.perf_counter() - started))
     return solve_ortools(
         problem,
         time_limit=time_limit,
