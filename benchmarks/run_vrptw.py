@@ -63,6 +63,7 @@ class Row:
     checker_cost: float | None
     checker_feasible: bool | None
     solve_s: float
+    engine: str = ""
 
 
 def instance_class(name: str) -> str:
@@ -98,9 +99,9 @@ def _solve(problem: Problem, solver: str, time_limit: float, seed: int) -> Plan:
         from dispatchopt.solvers.greedy import solve_greedy
 
         return solve_greedy(problem, seed=seed)
-    from dispatchopt.solvers.ortools_solver import solve
+    from dispatchopt.solvers.engine import solve
 
-    return solve(problem, time_limit=time_limit, seed=seed)
+    return solve(problem, time_limit=time_limit, seed=seed, engine=solver)  # type: ignore[arg-type]
 
 
 def _external_check(checker: Path, instance: Path, plan: Plan) -> tuple[bool, float | None]:
@@ -162,6 +163,7 @@ def run_instance(
         checker_cost=checked[1],
         checker_feasible=checked[0],
         solve_s=round(solve_s, 2),
+        engine=plan.summary.solver if plan.summary is not None else solver,
     )
 
 
@@ -249,7 +251,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SET])
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--jobs", type=int, default=1, help="instances solved in parallel")
-    parser.add_argument("--solver", choices=["ortools", "greedy"], default="ortools")
+    parser.add_argument(
+        "--solver",
+        choices=["auto", "ortools", "pyvrp", "greedy"],
+        default="auto",
+        help="engine (auto: PyVRP for pure VRPTW when installed, else OR-Tools)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/vrptw.csv"))
     parser.add_argument("--checker", type=Path, help="independent checker script to run too")
