@@ -50,21 +50,10 @@ class Problem(BaseModel):
     @model_validator(mode="after")
     def _cross_references(self) -> Problem:
         errors: list[str] = []
-        seen: dict[str, int] = {}
-        for i, job in enumerate(self.jobs):
-            if job.id in seen:
-                errors.append(
-                    f"jobs[{i}].id: duplicate job id {job.id!r} (also jobs[{seen[job.id]}])"
-                )
-            seen.setdefault(job.id, i)
-        eng_seen: dict[str, int] = {}
-        for i, eng in enumerate(self.engineers):
-            if eng.id in eng_seen:
-                errors.append(
-                    f"engineers[{i}].id: duplicate engineer id {eng.id!r} "
-                    f"(also engineers[{eng_seen[eng.id]}])"
-                )
-            eng_seen.setdefault(eng.id, i)
+        seen = _first_index([j.id for j in self.jobs], "jobs", "id", "job id", errors)
+        eng_seen = _first_index(
+            [e.id for e in self.engineers], "engineers", "id", "engineer id", errors
+        )
         for i, job in enumerate(self.jobs):
             for field in ("required_engineers", "preferred_engineers", "excluded_engineers"):
                 for eid in getattr(job, field):
@@ -112,22 +101,10 @@ class Problem(BaseModel):
         return errors
 
     def _parts_errors(self) -> list[str]:
-        errors = []
-        skus: dict[str, int] = {}
-        for i, part in enumerate(self.parts):
-            if part.sku in skus:
-                errors.append(
-                    f"parts[{i}].sku: duplicate sku {part.sku!r} (also parts[{skus[part.sku]}])"
-                )
-            skus.setdefault(part.sku, i)
-        depots: dict[str, int] = {}
+        errors: list[str] = []
+        skus = _first_index([p.sku for p in self.parts], "parts", "sku", "sku", errors)
+        depots = _first_index([d.id for d in self.depots], "depots", "id", "depot id", errors)
         for i, depot in enumerate(self.depots):
-            if depot.id in depots:
-                errors.append(
-                    f"depots[{i}].id: duplicate depot id {depot.id!r} "
-                    f"(also depots[{depots[depot.id]}])"
-                )
-            depots.setdefault(depot.id, i)
             for sku in sorted(depot.stock):
                 if sku not in skus:
                     errors.append(f"depots[{i}].stock.{sku}: unknown sku {sku!r}")
@@ -149,15 +126,11 @@ class Problem(BaseModel):
         return errors
 
     def _sla_errors(self) -> list[str]:
-        errors = []
-        names: dict[str, int] = {}
+        errors: list[str] = []
+        names = _first_index(
+            [p.name for p in self.sla_policies], "sla_policies", "name", "policy name", errors
+        )
         for i, policy in enumerate(self.sla_policies):
-            if policy.name in names:
-                errors.append(
-                    f"sla_policies[{i}].name: duplicate policy name {policy.name!r} "
-                    f"(also sla_policies[{names[policy.name]}])"
-                )
-            names.setdefault(policy.name, i)
             for k, stage in enumerate(policy.stages):
                 if stage.clock is SlaClock.BUSINESS and self.calendar is None:
                     errors.append(
@@ -279,3 +252,18 @@ class Problem(BaseModel):
         from dispatchopt.models._errors import validate_or_raise
 
         return validate_or_raise(cls, data)
+
+
+def _first_index(
+    keys: list[str], collection: str, field: str, what: str, errors: list[str]
+) -> dict[str, int]:
+    """Where each key first appears; every repeat is reported in ``errors`` by its path."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
+            errors.append(
+                f"{collection}[{i}].{field}: duplicate {what} {key!r} "
+                f"(also {collection}[{first[key]}])"
+            )
+        first.setdefault(key, i)
+    return first
