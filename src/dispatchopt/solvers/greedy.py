@@ -8,7 +8,6 @@ baseline that optimised plans are compared against.
 
 from __future__ import annotations
 
-import copy
 import time as _time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -55,6 +54,21 @@ class _State:
     pending: list[tuple[int, int, int]] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
     legs: list[_Leg] = field(default_factory=list)
+
+
+def _copy(st: _State) -> _State:
+    """A trial copy: containers copied one level deep (legs are never changed once made)."""
+    return _State(
+        vehicle=st.vehicle,
+        node=st.node,
+        time=st.time,
+        van=dict(st.van),
+        tools=set(st.tools),
+        load=st.load,
+        pending=list(st.pending),
+        taken=list(st.taken),
+        legs=list(st.legs),
+    )
 
 
 def _earliest_start(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
@@ -163,7 +177,7 @@ def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
                     ]
                 )
                 for pool in options:
-                    trial = copy.deepcopy(st)
+                    trial = _copy(st)
                     if pool is not None:
                         visit = pool_visit[pool]
                         pick = _Target(
