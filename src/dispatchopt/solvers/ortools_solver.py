@@ -22,6 +22,11 @@ from dispatchopt.solvers.compile import (
 )
 from dispatchopt.solvers.construction import sweep_routes
 from dispatchopt.solvers.decode import decode, unassigned_jobs
+from dispatchopt.solvers.restock_start import (
+    can_ruin_and_recreate,
+    restock_routes,
+    ruin_and_recreate,
+)
 from dispatchopt.solvers.routing_model import build_routing_model
 from dispatchopt.solvers.summary import summarize
 
@@ -60,8 +65,10 @@ class SearchConfig:
     """Stop early once the improvement rate flattens (OR-Tools' improvement limit) instead of
     always running to ``time_limit``; off by default because it trades quality for time."""
     warm_start: str | None = None
-    """``"sweep"`` starts the search from :func:`construction.sweep_routes` instead of
-    ``first_solution`` (falling back to it when the engine rejects the routes)."""
+    """``"sweep"`` starts the search from :func:`construction.sweep_routes`, ``"restock"`` from
+    :func:`restock_start.restock_routes`, ``"none"`` from ``first_solution`` (each falls back to
+    it when the engine rejects the routes); ``None``: ``"restock"`` on days with depot visits,
+    where single-node insertions leave jobs out (see ``benchmarks/results/trsp_experiments.md``)."""
     bandit_operators: bool | None = None
     """Order local-search operators by a multi-armed bandit on their recent gains (OR-Tools
     ``use_multi_armed_bandit_concatenate_operators``); ``None``: on below ``BANDIT_BELOW_JOBS``
@@ -69,6 +76,10 @@ class SearchConfig:
     decompose: bool | None = None
     """Re-optimise groups of neighbouring routes (:mod:`dispatchopt.solvers.decompose`);
     ``None`` does so for days of ``DECOMPOSE_FROM_JOBS`` jobs or more whose rules allow it."""
+    ruin_share: float | None = None
+    """Share of ``time_limit`` spent in :func:`restock_start.ruin_and_recreate` before the
+    OR-Tools search, on days whose rules it models (:func:`restock_start.can_ruin_and_recreate`)
+    and that have depot visits; ``None``: ``RUIN_SHARE``, 0 turns it off."""
     overrides: str = ""
 
     def __post_init__(self) -> None:
@@ -80,8 +91,12 @@ class SearchConfig:
             raise InputError(
                 [("metaheuristic", self.metaheuristic, "not an OR-Tools metaheuristic")]
             )
-        if self.warm_start not in (None, "sweep"):
-            raise InputError([("warm_start", self.warm_start, "must be None or 'sweep'")])
+        if self.warm_start not in (None, "none", "sweep", "restock"):
+            raise InputError(
+                [("warm_start", self.warm_start, "must be None, 'none', 'sweep' or 'restock'")]
+            )
+        if self.ruin_share is not None and not 0 <= self.ruin_share < 1:
+            raise InputError([("ruin_share", self.ruin_share, "must lie in [0, 1)")])
         if self.neighbors_ratio is not None and not 0 < self.neighbors_ratio <= 1:
             raise InputError([("neighbors_ratio", self.neighbors_ratio, "must lie in (0, 1]")])
 
@@ -90,6 +105,8 @@ BANDIT_BELOW_JOBS = 200
 """Bandit-ordered operators pay off on small days only (see ``SearchConfig.bandit_operators``)."""
 DECOMPOSE_FROM_JOBS = 300
 """From this many jobs on, one search over the whole day improves too slowly (issue 8)."""
+RUIN_SHARE = 0.8
+"""Default share of the time for ruin-and-recreate on days with restock visits (TRSP runs)."""
 
 
 def search_parameters(
@@ -219,8 +236,23 @@ def _solve(
     warm = None
     if initial_plan is not None:
         warm = routes_from_plan(cp, initial_plan)
-    elif config is not None and config.warm_start == "sweep":
-        warm = sweep_routes(cp)
+    else:
+        start = (config or SearchConfig()).warm_start
+        if start == "sweep":
+            warm = sweep_routes(cp)
+        elif start == "restock" or (start is None and cp.visits):
+            warm = restock_routes(cp)
+            share = (config or SearchConfig()).ruin_share
+            share = RUIN_SHARE if share is None else share
+            if share > 0 and cp.visits and can_ruin_and_recreate(cp):
+                spent = _time.perf_counter() - started
+                budget = share * time_limit - spent
+                if budget > 0:
+                    warm = ruin_and_recreate(cp, warm, budget, seed)
+                    # The engine gets what is left (at least a moment to read the routes).
+                    params.time_limit.FromMilliseconds(
+                        max(100, round((time_limit - (_time.perf_counter() - started)) * 1000))
+                    )
     initial = None
     if warm is not None:
         routing.CloseModelWithParameters(params)
@@ -270,6 +302,7 @@ __all__ = [
     "CompiledProblem",
     "BANDIT_BELOW_JOBS",
     "DECOMPOSE_FROM_JOBS",
+    "RUIN_SHARE",
     "SearchConfig",
     "SolveProgress",
     "objective_scale",
