@@ -142,6 +142,7 @@ def test_identical_points_are_zero_apart_and_nearby_ones_are_not(river_town: Pat
 
 
 def test_scipy_and_pure_python_dijkstra_agree_on_the_example_city() -> None:
+    pytest.importorskip("scipy", reason="scipy is optional (extra 'roads'); it is in [dev]")
     roads = RoadGraph.load(EXAMPLE)
     rng = np.random.default_rng(3)
     pts = np.c_[45.764 + rng.uniform(-0.06, 0.06, 25), 4.836 + rng.uniform(-0.09, 0.09, 25)]

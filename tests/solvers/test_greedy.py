@@ -45,3 +45,29 @@ def test_greedy_fills_the_day_then_explains() -> None:
     assert validate(day, plan) == []
     assert len(plan.routes[0].stops) == 2
     assert {u.reason for u in plan.unassigned} == {UnassignedReason.CAPACITY}
+
+
+def test_break_taken_at_home_before_a_late_first_visit_is_not_working_time() -> None:
+    # Found by hypothesis: the first visit is locked at 10:10, the 15-minute break must be taken
+    # by 08:30, so the engineer takes it at home; the day must start at 10:10, not earlier, or
+    # a 3-hour working limit is broken.
+    day = problem(
+        [
+            job("late", 0, 0, 5, lock={"engineer_id": "ana", "start": "2025-06-02T10:10:00Z"}),
+            job("next", 0, 0, 5),
+            job("afternoon", 0, 0, 5, windows=[("13:00", "13:05")]),
+        ],
+        [
+            engineer(
+                "ana",
+                shift=("07:00", "15:00"),
+                breaks=[("08:00", "08:45", 15)],
+                max_working_minutes=180,
+            )
+        ],
+    )
+    plan = solve_greedy(day)
+    assert validate(day, plan) == []
+    route = plan.routes[0]
+    assert route.departure.strftime("%H:%M") == "10:10"
+    assert [s.job_id for s in route.stops] == ["late", "next", "afternoon"]

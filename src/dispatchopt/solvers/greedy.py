@@ -111,8 +111,20 @@ def _append(st: _State, target: _Target, travel: npt.NDArray[np.int64], release:
     if home > veh.hard_end:
         return False
     first = st.legs[0]
-    departure = max(veh.shift_start, first.start - int(travel[veh.start_node, first.target.node]))
+    departure = _departure(veh, first, st.taken, travel)
     return veh.max_span is None or home - departure <= veh.max_span
+
+
+def _departure(
+    veh: Vehicle, first: _Leg, taken: list[tuple[int, int]], travel: npt.NDArray[np.int64]
+) -> int:
+    """Leave as late as the first visit allows; a break that would fall inside the first drive
+    is taken on the way, so the engineer leaves before it."""
+    departure = first.start - int(travel[veh.start_node, first.target.node])
+    for a, b in sorted(taken, reverse=True):
+        if a < first.start and b > departure:
+            departure = min(departure, a)
+    return max(veh.shift_start, departure)
 
 
 def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
@@ -246,10 +258,7 @@ def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Ro
         if b < home_t + back:
             home_t = b + dur
     first = st.legs[0]
-    before_first = sum(b - a for a, b in taken if b <= first.start)
-    departure = max(
-        veh.shift_start, first.start - int(travel[veh.start_node, first.target.node]) - before_first
-    )
+    departure = _departure(veh, first, taken, travel)
     stops = []
     prev_node, prev_end = veh.start_node, departure
     for leg in st.legs:
