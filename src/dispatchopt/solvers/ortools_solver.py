@@ -247,8 +247,10 @@ def _solve(
             if share > 0 and cp.visits and can_ruin_and_recreate(cp):
                 spent = _time.perf_counter() - started
                 budget = share * time_limit - spent
+                # A solution-count stop (for repeatable plans) also bounds the ruin steps.
+                steps = params.solution_limit if params.solution_limit < 2**62 else None
                 if budget > 0:
-                    warm = ruin_and_recreate(cp, warm, budget, seed)
+                    warm = ruin_and_recreate(cp, warm, budget, seed, steps)
                     # The engine gets what is left (at least a moment to read the routes).
                     params.time_limit.FromMilliseconds(
                         max(100, round((time_limit - (_time.perf_counter() - started)) * 1000))

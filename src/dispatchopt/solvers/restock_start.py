@@ -14,6 +14,18 @@ import time as _time
 from dispatchopt.solvers.compile import CompiledProblem
 
 _INF = math.inf
+_Prefix = tuple[int, int, int, float, dict[str, int], frozenset[str]]
+"""A route's state after some stops: clock, clock without waiting, waiting so far, slack to
+the tightest window end, van stock, tools in the van."""
+THRESHOLD = 0.02
+"""Start of the record-to-record threshold: a plan up to 2 % dearer is accepted at first."""
+REMOVE = (5, 25)
+"""Fewest and most jobs one ruin step removes."""
+ROUTE_SHARE = 0.2
+"""Share of ruin steps that empty one or two whole routes."""
+ACCEPT = "rrt_current"
+NOISE = 0.25
+"""Insertion costs are scaled by a random factor in [1 - NOISE, 1 + NOISE] when recreating."""
 
 
 class _Routes:
@@ -40,6 +52,10 @@ class _Routes:
             self.visits_of[visit.vehicle].append(visit.node)
         self.routes: list[list[int]] = [[] for _ in cp.vehicles]
         self.route_cost: list[float] = [0.0 for _ in cp.vehicles]
+        self._times_memo: dict[
+            int,
+            tuple[list[int], list[int], list[float], int, dict[str, int], list[_Prefix]],
+        ] = {}
 
     def set_route(self, v: int, nodes: list[int]) -> None:
         """Replace ``v``'s route, dropping depot visits it does not need."""
@@ -56,17 +72,30 @@ class _Routes:
         """Working time of ``nodes`` on ``v`` (start delayed to cut waiting); inf if infeasible."""
         if not nodes:
             return 0.0
+        return self._run(v, self._initial(v), self.cp.vehicles[v].start_node, nodes)
+
+    def _initial(self, v: int) -> _Prefix:
+        veh = self.cp.vehicles[v]
+        start = veh.shift_start
+        return (start, start, 0, _INF, self.cp.van_stock[v], self.cp.van_tools[v])
+
+    def _run(
+        self,
+        v: int,
+        prefix: _Prefix,
+        prev: int,
+        nodes: list[int],
+        record: list[_Prefix] | None = None,
+    ) -> float:
+        """Working time of the route that has done ``prefix`` at ``prev`` and goes on to
+        ``nodes``; ``record`` receives the state after each node."""
         cp = self.cp
         veh = cp.vehicles[v]
         travel = self.travel[v]
         service = self.service[v]
-        van = dict(cp.van_stock[v])
-        tools = set(cp.van_tools[v])
-        t = veh.shift_start
-        no_wait = t
-        waited = 0
-        slack: float = _INF
-        prev = veh.start_node
+        t, no_wait, waited, slack, van_in, tools_in = prefix
+        van = dict(van_in)
+        tools = set(tools_in)
         for node in nodes:
             leg = travel[prev][node]
             arrive = t + leg
@@ -98,6 +127,8 @@ class _Routes:
             t = start + on_site
             no_wait += on_site
             prev = node
+            if record is not None:
+                record.append((t, no_wait, waited, slack, dict(van), frozenset(tools)))
         leg = travel[prev][veh.end_node]
         end = t + leg
         if end > veh.hard_end:
@@ -107,16 +138,74 @@ class _Routes:
         slack = min(slack, veh.hard_end - (no_wait + leg))
         return float(end - veh.shift_start - min(slack, waited))
 
+    def _times(self, v: int) -> tuple[list[int], list[float], int, dict[str, int], list[_Prefix]]:
+        """Per insertion position of ``v``'s route: the earliest departure from the node before
+        it, and the latest start of the node after it (window ends only, so a relaxation)."""
+        route = self.routes[v]
+        memo = self._times_memo.get(v)
+        if memo is not None and memo[0] == route:
+            return memo[1], memo[2], memo[3], memo[4], memo[5]
+        veh = self.cp.vehicles[v]
+        travel = self.travel[v]
+        on_site = [self._service(v, n) for n in route]
+        depart = [veh.shift_start]
+        prev = veh.start_node
+        for node, serve in zip(route, on_site, strict=True):
+            arrive = depart[-1] + travel[prev][node]
+            start = next((max(arrive, a) for a, b in self.windows[node] if arrive <= b), None)
+            depart.append(10**12 if start is None else start + serve)
+            prev = node
+        latest: list[float] = [0.0] * (len(route) + 1)
+        latest[-1] = veh.hard_end
+        nxt = veh.end_node
+        for i in range(len(route) - 1, -1, -1):
+            node = route[i]
+            latest[i] = min(
+                self.windows[node][-1][1], latest[i + 1] - travel[node][nxt] - on_site[i]
+            )
+            nxt = node
+        # What the van still holds before its first restock (where a job's parts must come from).
+        first_visit = next((i for i, n in enumerate(route) if n >= self.n_jobs), len(route))
+        left = dict(self.cp.van_stock[v])
+        for node in route[:first_visit]:
+            for sku, q in self.parts[node].items():
+                left[sku] = left.get(sku, 0) - q
+        prefixes = [self._initial(v)]
+        self._run(v, prefixes[0], veh.start_node, route, prefixes)
+        self._times_memo[v] = (list(route), depart, latest, first_visit, left, prefixes)
+        return depart, latest, first_visit, left, prefixes
+
+    def _service(self, v: int, node: int) -> int:
+        if node < self.n_jobs:
+            return self.service[v][node]
+        return self.visit_service[node - self.n_jobs]
+
     def best_insertion(self, job: int, v: int) -> tuple[float, list[int] | None]:
         """Cheapest extra working time of putting ``job`` on ``v`` (with a restock if needed)."""
         route = self.routes[v]
         base = self.route_cost[v]
         best, best_route = _INF, None
-        for pos in range(len(route) + 1):
-            cand = route[:pos] + [job] + route[pos:]
-            c = self.cost(v, cand)
+        depart, latest, first_visit, left, prefixes = self._times(v)
+        travel = self.travel[v]
+        veh = self.cp.vehicles[v]
+        wins = self.windows[job]
+        after_job = self.service[v][job]
+        from_van = self.tools[job] <= self.cp.van_tools[v] and all(
+            left.get(sku, 0) >= q for sku, q in self.parts[job].items()
+        )
+        for pos in range(0 if from_van else first_visit + 1, len(route) + 1):
+            # Necessary time check in O(1) before simulating the whole route.
+            prev = veh.start_node if pos == 0 else route[pos - 1]
+            arrive = depart[pos] + travel[prev][job]
+            if arrive > wins[-1][1]:
+                continue
+            nxt = veh.end_node if pos == len(route) else route[pos]
+            if max(arrive, wins[0][0]) + after_job + travel[job][nxt] > latest[pos]:
+                continue
+            # Only the part from the insertion on is simulated again.
+            c = self._run(v, prefixes[pos], prev, [job, *route[pos:]])
             if c < best:
-                best, best_route = c, cand
+                best, best_route = c, route[:pos] + [job] + route[pos:]
         if best_route is None:
             for visit in self.visits_of[v]:
                 if visit in route:
@@ -142,7 +231,9 @@ def _recreate(state: _Routes, jobs: list[int], rng: random.Random | None = None)
     """
     cp = state.cp
     open_jobs = list(jobs)
-    noise = (lambda c: c * (0.9 + 0.2 * rng.random())) if rng is not None else (lambda c: c)
+    noise = (
+        (lambda c: c * (1 - NOISE + 2 * NOISE * rng.random())) if rng is not None else (lambda c: c)
+    )
     table: dict[int, dict[int, tuple[float, list[int] | None]]] = {}
     for j in open_jobs:
         table[j] = {}
@@ -188,6 +279,12 @@ def restock_routes(cp: CompiledProblem) -> list[list[int]]:
     return state.routes
 
 
+def routes_working_time(cp: CompiledProblem, routes: list[list[int]]) -> float:
+    """Total working time in seconds of ``routes`` (inf when one of them breaks a rule)."""
+    state = _Routes(cp)
+    return sum(state.cost(v, nodes) for v, nodes in enumerate(routes))
+
+
 def can_ruin_and_recreate(cp: CompiledProblem) -> bool:
     """Whether :func:`ruin_and_recreate`'s route cost is the engine's objective and its rules
     all of the engine's rules: working time, windows, shifts, van stock, tools, depot visits
@@ -204,12 +301,17 @@ def can_ruin_and_recreate(cp: CompiledProblem) -> bool:
 
 
 def ruin_and_recreate(
-    cp: CompiledProblem, routes: list[list[int]], time_limit: float, seed: int = 0
+    cp: CompiledProblem,
+    routes: list[list[int]],
+    time_limit: float,
+    seed: int = 0,
+    max_steps: int | None = None,
 ) -> list[list[int]]:
     """Improve ``routes`` by removing 5-25 jobs (at random, or a job and its nearest
     neighbours) and re-inserting them with noisy regret insertion, until ``time_limit`` seconds
-    have passed; a worse plan is accepted within a threshold that shrinks to zero (record-to-
-    record travel), and the best plan seen (most jobs, then least working time) is returned."""
+    have passed (or ``max_steps`` steps are done: then the result is repeatable); a plan up to
+    a threshold dearer than the current one is accepted, the threshold shrinking to zero, and
+    the best plan seen (most jobs, then least working time) is returned."""
     deadline = _time.perf_counter() + time_limit
     rng = random.Random(seed)
     state = _Routes(cp)
@@ -226,13 +328,27 @@ def ruin_and_recreate(
         return len(unplanned), sum(state.route_cost)
 
     current = best = score(unserved)
+    start_cost = best[1]
     best_routes = [list(r) for r in state.routes]
     begin = _time.perf_counter()
-    while (now := _time.perf_counter()) < deadline:
-        threshold = 0.02 * (1 - (now - begin) / max(time_limit, 1e-9))
+    step = 0
+    while (now := _time.perf_counter()) < deadline and (max_steps is None or step < max_steps):
+        step += 1
+        # With a step limit the schedule follows the steps, so the result does not depend on
+        # the machine's speed.
+        frac = (
+            (now - begin) / max(time_limit, 1e-9) if max_steps is None else (step - 1) / max_steps
+        )
+        threshold = THRESHOLD * (1 - frac)
+        temperature = THRESHOLD * start_cost * (0.02**frac)
         saved = ([list(r) for r in state.routes], list(state.route_cost), list(unserved))
-        k = min(n_jobs, rng.randint(5, 25))
-        if rng.random() < 0.5:
+        k = min(n_jobs, rng.randint(*REMOVE))
+        pick = rng.random()
+        used = [r for r in state.routes if any(n < n_jobs for n in r)]
+        if pick < ROUTE_SHARE and used:
+            removed = [n for r in rng.sample(used, min(len(used), rng.randint(1, 2))) for n in r]
+            removed = [n for n in removed if n < n_jobs]
+        elif pick < 0.5 + ROUTE_SHARE / 2:
             seed_job = rng.randrange(n_jobs)
             removed = near[seed_job][: k + rng.randint(0, k)]
             removed = rng.sample(removed, min(k, len(removed)))
@@ -245,7 +361,15 @@ def ruin_and_recreate(
         todo = sorted(gone.union(unserved) - set(unserved)) + list(unserved)
         unserved = _recreate(state, todo, rng)
         new = score(unserved)
-        if new[0] < current[0] or (new[0] == current[0] and new[1] <= current[1] * (1 + threshold)):
+        if ACCEPT == "sa":
+            ok = new[0] == current[0] and new[1] < current[1] - temperature * math.log(
+                1 - rng.random()
+            )
+        elif ACCEPT == "rrt_best":
+            ok = new[0] == current[0] and new[1] <= best[1] * (1 + threshold)
+        else:
+            ok = new[0] == current[0] and new[1] <= current[1] * (1 + threshold)
+        if new[0] < current[0] or ok:
             current = new
             if new < best:
                 best, best_routes = new, [list(r) for r in state.routes]
