@@ -9,7 +9,7 @@ import numpy as np
 from dispatchopt.io.trsp import DEPOT_ID, read_trsp, working_time
 from dispatchopt.models import Objective, Problem
 from dispatchopt.solvers.compile import compile_problem
-from dispatchopt.solvers.ortools_solver import SearchConfig, solve
+from dispatchopt.solvers.ortools_solver import SearchConfig, improve, solve
 from dispatchopt.solvers.restock_start import (
     can_ruin_and_recreate,
     restock_routes,
@@ -100,3 +100,14 @@ def test_ruin_and_recreate_is_only_for_days_whose_rules_it_models() -> None:
     assert can_ruin_and_recreate(compile_problem(problem))
     by_cost = problem.model_copy(update={"objective": Objective(kind="cost")})
     assert not can_ruin_and_recreate(compile_problem(by_cost))
+
+
+def test_improving_a_plan_with_a_restock_keeps_the_restock_as_its_start() -> None:
+    # Technician 1 serves jobs 3 and 4 with one p0 in the van only thanks to the depot visit:
+    # a start without it would be rejected and improve() would return None.
+    problem = read_trsp(TINY)
+    plan = solve(problem, time_limit=1)
+    better = improve(problem, plan, time_limit=1)
+    assert better is not None
+    assert validate(problem, better) == [] and better.unassigned == []
+    assert working_time(problem, better)[0] <= working_time(problem, plan)[0] + 1e-6

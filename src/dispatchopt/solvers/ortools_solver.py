@@ -281,14 +281,27 @@ def _solve(
 
 
 def routes_from_plan(cp: CompiledProblem, plan: Plan) -> list[list[int]]:
-    """Job nodes per vehicle in ``plan``'s order, leaving out jobs and shifts ``cp`` lacks."""
+    """Job and depot-visit nodes per vehicle in ``plan``'s order, leaving out jobs and shifts
+    ``cp`` lacks; a pickup stop takes the vehicle's next unused visit node at that depot (so a
+    plan with restocks stays a valid start)."""
     vehicle_of = {(v.engineer_id, v.shift_index): i for i, v in enumerate(cp.vehicles)}
     node_of = {j.job_id: j.node for j in cp.jobs}
+    visits: dict[tuple[int, str], list[int]] = {}
+    for visit in cp.visits:
+        visits.setdefault((visit.vehicle, visit.depot_id), []).append(visit.node)
     out: list[list[int]] = [[] for _ in cp.vehicles]
     for route in plan.routes:
         v = vehicle_of.get((route.engineer_id, route.shift_index))
-        if v is not None:
-            out[v] = [node_of[s.job_id] for s in route.stops if s.job_id in node_of]
+        if v is None:
+            continue
+        free = {key: list(nodes) for key, nodes in visits.items() if key[0] == v}
+        for stop in route.stops:
+            if stop.kind == "pickup":
+                spare = free.get((v, stop.job_id))
+                if spare:
+                    out[v].append(spare.pop(0))
+            elif stop.job_id in node_of:
+                out[v].append(node_of[stop.job_id])
     return out
 
 
