@@ -7,7 +7,14 @@ solvers load on first use, so ``import dispatchopt.models`` does not load OR-Too
 from typing import TYPE_CHECKING, Any
 
 from dispatchopt.errors import DispatchoptError, FormatError, InputError, SolverError
-from dispatchopt.io import load_problem, read_plan, read_solomon, read_vrplib, write_plan
+from dispatchopt.io import (
+    load_problem,
+    read_plan,
+    read_solomon,
+    read_trsp,
+    read_vrplib,
+    write_plan,
+)
 from dispatchopt.models import (
     Break,
     Engineer,
@@ -97,6 +104,7 @@ __all__ = [
     "load_problem",
     "read_plan",
     "read_solomon",
+    "read_trsp",
     "read_vrplib",
     "recompute_sla_compliance",
     "solve",

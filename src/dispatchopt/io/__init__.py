@@ -2,6 +2,7 @@
 
 from dispatchopt.io.json_files import read_plan, read_problem_json, write_plan
 from dispatchopt.io.load import FORMATS, InputFormat, detect_format, load_problem
+from dispatchopt.io.trsp import read_trsp
 from dispatchopt.io.vrptw import BENCHMARK_EPOCH, read_solomon, read_vrplib
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "read_plan",
     "read_problem_json",
     "read_solomon",
+    "read_trsp",
     "read_vrplib",
     "write_plan",
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, cast, get_args
 
 from dispatchopt.errors import FormatError
 from dispatchopt.io.json_files import read_problem_json
+from dispatchopt.io.trsp import read_trsp
 from dispatchopt.io.vrptw import read_solomon, read_vrplib
 from dispatchopt.models import Problem
 
@@ -50,17 +49,6 @@ def detect_format(path: str | Path) -> InputFormat:
     )
 
 
-def _trsp_reader() -> Callable[[str | Path], Problem]:
-    """The TRSP reader, which lives in ``dispatchopt.io.trsp`` once that module exists."""
-    try:
-        module = importlib.import_module("dispatchopt.io.trsp")
-    except ModuleNotFoundError as exc:
-        if exc.name != "dispatchopt.io.trsp":
-            raise
-        raise FormatError([("format", "trsp", "trsp reader not available")]) from None
-    return cast(Callable[[str | Path], Problem], module.read_trsp)
-
-
 def load_problem(path: str | Path, format: str | None = None) -> Problem:
     """Read ``path`` as a :class:`Problem`, detecting the format unless ``format`` is given."""
     if format is not None and format not in FORMATS:
@@ -72,4 +60,4 @@ def load_problem(path: str | Path, format: str | None = None) -> Problem:
         return read_solomon(path)
     if fmt == "vrplib":
         return read_vrplib(path)
-    return _trsp_reader()(path)
+    return read_trsp(path)
