@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -12,48 +13,27 @@ from dispatchopt.cli import app
 DATA = Path(__file__).parent / "lifecycle" / "data"
 
 
+def _plan_day(runner: CliRunner, db: str, out: Path) -> dict[str, Any]:
+    """Plan 2026-03-02 from ``db`` for one second; the plan JSON it wrote."""
+    result = runner.invoke(
+        app,
+        ["plan", "--db", db, "--date", "2026-03-02", "--time-limit", "1", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    plan: dict[str, Any] = json.loads(out.read_text())
+    return plan
+
+
 def test_plan_from_db_round_trip_keeps_dispatched_ticket(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "day.db")
-    assert (
-        runner.invoke(app, ["tickets", "import", str(DATA / "day.json"), "--db", db]).exit_code == 0
-    )
-    first = runner.invoke(
-        app,
-        [
-            "plan",
-            "--db",
-            db,
-            "--date",
-            "2026-03-02",
-            "--time-limit",
-            "1",
-            "--out",
-            str(tmp_path / "p1.json"),
-        ],
-    )
-    assert first.exit_code == 0, first.output
-    plan1 = json.loads((tmp_path / "p1.json").read_text())
+    imported = runner.invoke(app, ["tickets", "import", str(DATA / "day.json"), "--db", db])
+    assert imported.exit_code == 0, imported.output
+    plan1 = _plan_day(runner, db, tmp_path / "p1.json")
     stop = plan1["routes"][0]["stops"][0]
-    assert (
-        runner.invoke(app, ["tickets", "do", stop["job_id"], "dispatch", "--db", db]).exit_code == 0
-    )
-    second = runner.invoke(
-        app,
-        [
-            "plan",
-            "--db",
-            db,
-            "--date",
-            "2026-03-02",
-            "--time-limit",
-            "1",
-            "--out",
-            str(tmp_path / "p2.json"),
-        ],
-    )
-    assert second.exit_code == 0, second.output
-    plan2 = json.loads((tmp_path / "p2.json").read_text())
+    dispatched = runner.invoke(app, ["tickets", "do", stop["job_id"], "dispatch", "--db", db])
+    assert dispatched.exit_code == 0, dispatched.output
+    plan2 = _plan_day(runner, db, tmp_path / "p2.json")
     again = [
         (r["engineer_id"], s["start"])
         for r in plan2["routes"]
