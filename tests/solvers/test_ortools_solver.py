@@ -125,3 +125,21 @@ def test_repeated_runs_are_both_valid_and_complete() -> None:
     assert validate(fridge_and_boiler_day(), a) == validate(fridge_and_boiler_day(), b) == []
     assert a.summary is not None and b.summary is not None
     assert a.summary.jobs_served == b.summary.jobs_served == 6
+
+
+def test_first_time_fix_weight_sends_the_better_matched_engineer() -> None:
+    # Jo (aircon level 1, next door) would be sent on distance alone; with a failed first
+    # visit priced at 500, Sam (level 3, a little further away) is worth the extra drive.
+    jobs = [job("ac", 1, 0, 60, skills=[{"skill": "aircon", "level": 1}])]
+    team = [
+        engineer("jo", 0, 0, skills={"aircon": 1}, cost_per_km=1.0),
+        engineer("sam", 3, 0, skills={"aircon": 3}, cost_per_km=1.0),
+    ]
+    plain = problem(jobs, team)
+    weighted = problem(jobs, team, objective={"first_time_fix_weight": 500.0})
+    for day, who in ((plain, "jo"), (weighted, "sam")):
+        plan = solve(day, time_limit=0.3)
+        assert validate(day, plan) == []
+        assert [r.engineer_id for r in plan.routes] == [who]
+    sent = plan.routes[0].stops[0].first_time_fix
+    assert sent is not None and sent > 0.85

@@ -20,6 +20,9 @@ class Objective(BaseModel):
     ``unassigned_penalty`` is what leaving a *mandatory* job unplanned costs, multiplied by
     ``1 + priority``; it dwarfs any route cost so that jobs are dropped only when they do not fit.
     ``non_preferred_penalty`` is charged when a job with preferred engineers goes to another one.
+    ``first_time_fix_weight`` is what a failed first visit costs (a repeat visit, an unhappy
+    customer): sending an engineer whose estimated first-time-fix probability for the job is
+    ``p`` costs ``weight * (1 - p)``, so better-matched engineers are preferred (0: ignored).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -28,3 +31,4 @@ class Objective(BaseModel):
     unassigned_penalty: float = Field(default=100_000.0, gt=0)
     non_preferred_penalty: float = Field(default=25.0, ge=0)
     lateness_weight: float = Field(default=1.0, ge=0)
+    first_time_fix_weight: float = Field(default=0.0, ge=0)

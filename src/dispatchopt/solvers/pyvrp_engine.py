@@ -41,6 +41,8 @@ def pyvrp_unsupported(problem: Problem) -> str | None:
         return "depots or spare parts"
     if problem.sla_policies or problem.sla_tiers:
         return "SLA clocks"
+    if problem.objective.first_time_fix_weight and any(j.skills for j in problem.jobs):
+        return "first-time-fix weighting depends on who is sent"
     for eng in problem.engineers:
         if any(shift.breaks for shift in eng.shifts):
             return f"engineer {eng.id} has breaks"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp
 
+from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.solvers.compile import OBJECTIVE_UNITS, CompiledProblem
 
 TIME = "Time"
@@ -167,21 +168,29 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
 
 
 def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
-    """Per engineer, the extra cost of entering each job that prefers someone else."""
-    penalty = cp.problem.objective.non_preferred_penalty
-    if not penalty:
+    """Per engineer, the extra cost of entering each job: a job that prefers someone else, and
+    the expected cost of not fixing it at the first visit (when the objective weighs that)."""
+    objective = cp.problem.objective
+    scale = OBJECTIVE_UNITS[objective.kind]
+    jobs = [(j.node, cp.problem.job_by_id[j.job_id]) for j in cp.jobs]
+    prefs = [(node, set(job.preferred_engineers)) for node, job in jobs if job.preferred_engineers]
+    penalty = objective.non_preferred_penalty if prefs else 0.0
+    ftf_weight = objective.first_time_fix_weight
+    if not penalty and not ftf_weight:
         return {}
-    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
     out: dict[str, np.ndarray] = {}
-    prefs = [(j.node, set(cp.problem.job_by_id[j.job_id].preferred_engineers)) for j in cp.jobs]
-    prefs = [(n, p) for n, p in prefs if p]
-    if not prefs:
-        return out
     for eng in cp.problem.engineers:
         vec = np.zeros(cp.num_nodes, dtype=np.int64)
-        for node, who in prefs:
-            if eng.id not in who:
-                vec[node] = round(penalty * scale)
+        if penalty:
+            for node, who in prefs:
+                if eng.id not in who:
+                    vec[node] += round(penalty * scale)
+        if ftf_weight:
+            for node, job in jobs:
+                # A feasible plan has every part on hand, so only the skill match matters here.
+                on_hand = {p.sku: p.quantity for p in job.parts}
+                p = first_time_fix(job.skills, job.parts, eng.skills, on_hand)
+                vec[node] += round(ftf_weight * (1.0 - p) * scale)
         if vec.any():
             out[eng.id] = vec
     return out
