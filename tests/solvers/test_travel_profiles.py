@@ -93,10 +93,26 @@ def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
 
     def one_visit(leave: str, start: str) -> Plan:
         end = f"{start[:3]}{int(start[3:]) + 30:02d}"
-        return Plan.model_validate({"routes": [{
-            "engineer_id": "ana", "departure": at(leave), "arrival": at("15:00"),
-            "stops": [{"job_id": "j1", "arrival": at(start), "start": at(start), "end": at(end)}],
-        }], "unassigned": [{"job_id": "j2", "reason": "capacity", "detail": "test"}]})
+        return Plan.model_validate(
+            {
+                "routes": [
+                    {
+                        "engineer_id": "ana",
+                        "departure": at(leave),
+                        "arrival": at("15:00"),
+                        "stops": [
+                            {
+                                "job_id": "j1",
+                                "arrival": at(start),
+                                "start": at(start),
+                                "end": at(end),
+                            }
+                        ],
+                    }
+                ],
+                "unassigned": [{"job_id": "j2", "reason": "capacity", "detail": "test"}],
+            }
+        )
 
     # At 07:00 the 20-minute drive is free-flowing; at 08:00 the rush halves the speed.
     assert validate(day, one_visit("07:00", "07:20")) == []
