@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dispatchopt.cli import app
@@ -46,3 +47,18 @@ def test_scenario_then_simulate_compares_policies(tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
     table = (tmp_path / "sim" / "kpis.csv").read_text()
     assert "greedy" in table and "batch" in table
+
+
+def test_an_unexpected_failure_is_reported_as_a_bug_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dispatchopt.solvers.engine as engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "solve", broken)
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLES / "city_day.json"), "-t", "1"])
+    assert result.exit_code == 3
+    assert "internal error (RuntimeError: boom)" in result.output
+    assert "Traceback" not in result.output

@@ -28,6 +28,7 @@ app = typer.Typer(
 
 EXIT_INVALID_PLAN = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 class Format(StrEnum):
@@ -53,8 +54,18 @@ def _stdout() -> Console:
     return Console(highlight=False)
 
 
-def _fail(exc: DispatchoptError) -> typer.Exit:
-    """Print ``exc`` as a message (never a traceback) and pick the exit code."""
+def _fail(exc: Exception) -> typer.Exit:
+    """Print ``exc`` as a message (never a traceback) and pick the exit code.
+
+    Anything that is not a :class:`DispatchoptError` is a bug of ours, and is said to be one.
+    """
+    if not isinstance(exc, DispatchoptError):
+        typer.echo(
+            f"internal error ({type(exc).__name__}: {exc}); this is a dispatchopt bug, please "
+            "report it with the input that caused it",
+            err=True,
+        )
+        return typer.Exit(EXIT_INTERNAL)
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
 
@@ -159,7 +170,7 @@ def plan(
             _plot(problem, result, plot)
             console.print(f"pictures written to {plot}")
         violations = [] if problem is None else check(problem, result)
-    except DispatchoptError as exc:
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
         raise _fail(exc) from None
     if violations:
         # A solver bug, never the user's fault: say so loudly rather than hand out a bad plan.

@@ -143,3 +143,19 @@ def test_first_time_fix_weight_sends_the_better_matched_engineer() -> None:
         assert [r.engineer_id for r in plan.routes] == [who]
     sent = plan.routes[0].stops[0].first_time_fix
     assert sent is not None and sent > 0.85
+
+
+def test_a_day_without_engineers_explains_every_job() -> None:
+    from dispatchopt.models import Problem
+    from dispatchopt.solvers.engine import solve as front_door
+    from dispatchopt.solvers.greedy import solve_greedy
+
+    day = Problem.model_validate(
+        {"jobs": [job("a", 1, 1), job("b", 2, 2)], "engineers": [], "travel": {"kind": "euclidean"}}
+    )
+    for plan in (front_door(day, time_limit=0.2), solve_greedy(day)):
+        assert validate(day, plan) == []
+        assert [(u.job_id, u.reason) for u in plan.unassigned] == [
+            ("a", UnassignedReason.NO_ENGINEERS),
+            ("b", UnassignedReason.NO_ENGINEERS),
+        ]

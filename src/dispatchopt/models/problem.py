@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -223,9 +223,8 @@ class Problem(BaseModel):
                 moments.append(job.earliest_start)
             if job.lock is not None and job.lock.start is not None:
                 moments.append(job.lock.start)
-        if not moments:
-            raise ValueError("a problem needs at least one engineer shift to define time zero")
-        return min(moments)
+        # Nothing timed at all (no engineers, no windows): any fixed instant will do.
+        return min(moments) if moments else datetime(2000, 1, 1, tzinfo=UTC)
 
     def warnings(self) -> list[str]:
         """Things that are allowed but probably not meant (a skill nobody holds, ...)."""

@@ -32,6 +32,7 @@ class Rule(StrEnum):
 class UnassignedReason(StrEnum):
     """Why a job is not in any route; every unplanned job carries exactly one."""
 
+    NO_ENGINEERS = "no_engineers"
     NO_ENGINEER_WITH_SKILL = "no_engineer_with_skill"
     ENGINEER_RESTRICTIONS = "engineer_restrictions"
     OUTSIDE_ALL_SHIFTS = "outside_all_shifts"

@@ -328,7 +328,8 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
             pj = compiled_jobs[node_of[pred]]
             precedences.append((pj.node, j.node, max(pj.service)))
     horizon = max(
-        [v.hard_end for v in vehicles]
+        [0]
+        + [v.hard_end for v in vehicles]
         + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
     )
     return CompiledProblem(
@@ -655,6 +656,10 @@ def _allowed_vehicles(
     fleet: _Fleet, job: Job, epoch: datetime
 ) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
     vehicles = fleet.vehicles
+    if not vehicles:
+        return Rejection(
+            job.id, UnassignedReason.NO_ENGINEERS, "the problem has no engineers to send"
+        )
     skilled = fleet.skilled(job)
     if not skilled:
         needs = ", ".join(f"{r.skill}>={r.level}" for r in job.skills)

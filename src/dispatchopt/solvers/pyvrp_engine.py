@@ -33,6 +33,8 @@ def pyvrp_unsupported(problem: Problem) -> str | None:
     Checked on the domain model, so it is cheap; the first reason found is returned.
     """
     kind = problem.objective.kind
+    if not problem.engineers or not problem.jobs:
+        return "nothing to route (no engineers or no jobs)"
     if kind not in _OBJECTIVES:
         return f"objective {kind!r} (PyVRP engine handles distance, travel_time and cost)"
     if getattr(problem.travel, "speed_profile", None) is not None:
