@@ -7,7 +7,7 @@ settles, before any search, which jobs no engineer could ever serve and why.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -280,16 +280,18 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         {mats.start_point[e.id] for e in problem.engineers}
         | {mats.end_point[e.id] for e in problem.engineers}
     )
-    vehicles_tmp = _vehicles(problem, epoch, {p: p for p in place_points}, mats)
-    van_stock = _van_stock(problem, vehicles_tmp)
-    fleet = _Fleet(problem, vehicles_tmp, mats)
+    # Start/end nodes are known only once jobs and depot visits are numbered; until then the
+    # vehicles carry matrix points in those fields, and are renumbered below.
+    by_point = _vehicles(problem, epoch, {p: p for p in place_points}, mats)
+    van_stock = _van_stock(problem, by_point)
+    fleet = _Fleet(problem, by_point, mats)
 
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
     for job in jobs_in_order:
         verdict = _allowed_vehicles(fleet, job, epoch)
         if not isinstance(verdict, Rejection):
-            verdict = _parts_verdict(problem, job, verdict, van_stock, vehicles_tmp, epoch)
+            verdict = _parts_verdict(problem, job, verdict, van_stock, by_point, epoch)
         if isinstance(verdict, Rejection):
             rejected.append(verdict)
             continue
@@ -309,9 +311,7 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
     rejected, compiled_jobs = _drop_orphaned_successors(problem, rejected, compiled_jobs)
     skus = sorted({sku for j in compiled_jobs for sku, _ in j.parts})
     tools = sorted({t for j in compiled_jobs for t in j.tools})
-    pools, visits = _depot_visits(
-        problem, compiled_jobs, skus, tools, len(vehicles_tmp), epoch, mats
-    )
+    pools, visits = _depot_visits(problem, compiled_jobs, skus, tools, len(by_point), epoch, mats)
     first_place = len(compiled_jobs) + len(visits)
     place_node = {p: first_place + i for i, p in enumerate(place_points)}
     node_point = np.array(
@@ -320,7 +320,10 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         + place_points,
         dtype=np.int64,
     )
-    vehicles = _vehicles(problem, epoch, place_node, mats)
+    vehicles = [
+        replace(v, start_node=place_node[v.start_node], end_node=place_node[v.end_node])
+        for v in by_point
+    ]
     node_of = {j.job_id: j.node for j in compiled_jobs}
     precedences = []
     for j in compiled_jobs:
@@ -735,7 +738,7 @@ def _drop_orphaned_successors(
                 out.add(j.job_id)
                 changed = True
     kept = [j for j in jobs if j.job_id not in out]
-    renumbered = [CompiledJob(**{**j.__dict__, "node": i}) for i, j in enumerate(kept)]
+    renumbered = [replace(j, node=i) for i, j in enumerate(kept)]
     return rejected, renumbered
 
 
