@@ -118,3 +118,50 @@ def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
     assert validate(day, one_visit("07:00", "07:20")) == []
     late = validate(day, one_visit("08:00", "08:20"))
     assert [(v.rule, v.job_id, v.amount) for v in late] == [(Rule.TRAVEL_TIME, "j1", 1200.0)]
+
+
+def test_drives_after_a_timed_visit_are_priced_for_when_they_can_leave() -> None:
+    # Rush hour 07-09 doubles every drive. A shift 07:00-12:00 with visits fixed at 10:00 and
+    # 10:50-11:10: priced at the shift's slowest hour (40 min a leg) the engineer could not be
+    # home by 12:00 after both; priced for when each visit can actually be left (after 10:30,
+    # free-flowing: 20 min) both fit, and the validator agrees at the real departure times.
+    rush = {"hourly_factors": [1.0] * 7 + [0.5, 0.5] + [1.0] * 15, "timezone": "UTC"}
+    jobs = [
+        {
+            "id": "j1",
+            "location": {"matrix_index": 1},
+            "duration_minutes": 30,
+            "time_windows": [{"start": at("10:00"), "end": at("10:00")}],
+        },
+        {
+            "id": "j2",
+            "location": {"matrix_index": 2},
+            "duration_minutes": 30,
+            "time_windows": [{"start": at("10:50"), "end": at("11:10")}],
+        },
+    ]
+    day = Problem.model_validate(
+        {
+            "jobs": jobs,
+            "engineers": [
+                {**_engineer("ana"), "shifts": [{"start": at("07:00"), "end": at("12:00")}]}
+            ],
+            "travel": {"kind": "matrix", "durations_s": MINUTES_20, "speed_profile": rush},
+            "objective": {"kind": "travel_time"},
+        }
+    )
+    plan = solve(day, time_limit=0.5)
+    assert validate(day, plan) == []
+    assert plan.unassigned == []
+    assert [s.travel_s for s in plan.routes[0].stops] == [2400, 1200]
+    assert plan.routes[0].return_travel_s == 1200
+
+
+def test_the_optional_second_rush_hour_pass_returns_a_valid_plan() -> None:
+    from dispatchopt.solvers.ortools_solver import SearchConfig
+
+    rush = {"hourly_factors": [1.0] * 7 + [0.5, 0.5] + [1.0] * 15, "timezone": "UTC"}
+    day = _day({"speed_profile": rush}, [_engineer("ana")], ("07:00", "12:00"))
+    plan = solve(day, time_limit=1, config=SearchConfig(departure_pass=True))
+    assert validate(day, plan) == []
+    assert plan.unassigned == []

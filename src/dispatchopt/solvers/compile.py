@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from dispatchopt.geo.time_dependent import slot_duration
 from dispatchopt.models import Job, Problem, UnassignedReason
 from dispatchopt.models.parts import required_quantities
 from dispatchopt.models.skills import missing_skills
@@ -141,6 +142,8 @@ class CompiledProblem:
     """Units per SKU in each vehicle's van at the start of its shift."""
     tools: list[str] = field(default_factory=list)
     """Tools some plannable job needs (one dimension each)."""
+    departures: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Node -> the span its departure is expected in (from an earlier plan), for rush hours."""
     van_tools: list[frozenset[str]] = field(default_factory=list)
     _travel_memo: dict[tuple[str | None, int, int], npt.NDArray[np.int64]] = field(
         default_factory=dict, repr=False
@@ -165,7 +168,16 @@ class CompiledProblem:
         key = self.travel_key(vehicle)
         if key not in self._travel_memo:
             full = self.matrices.durations_between(*key)
-            self._travel_memo[key] = full[np.ix_(p, p)].astype(np.int64)
+            matrix = full[np.ix_(p, p)].astype(np.int64)
+            profile = self.matrices.profile_of(key[0])
+            if profile is not None and self.departures:
+                # Rows of nodes whose departure time is roughly known are priced for departures
+                # near it, not for the slowest hour of the whole shift.
+                base = self.matrices.vehicle_durations(key[0])
+                for node, (lo, hi) in self.departures.items():
+                    row = base[p[node]][p].reshape(1, -1)
+                    matrix[node] = slot_duration(row, lo, hi, profile)[0]
+            self._travel_memo[key] = matrix
         return self._travel_memo[key]
 
     def travel_key(self, vehicle: int) -> tuple[str | None, int, int]:
@@ -262,11 +274,15 @@ def _windows(job: Job, epoch: datetime) -> list[tuple[int, int]]:
     return wins
 
 
-def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
+def compile_problem(
+    problem: Problem, *, seed: int = 0, departures: dict[str, tuple[int, int]] | None = None
+) -> CompiledProblem:
     """Turn ``problem`` into integer arrays; jobs no vehicle could serve become rejections.
 
     ``seed`` other than 0 shuffles the order in which jobs become nodes, which sends the
-    (otherwise deterministic) search down a different path.
+    (otherwise deterministic) search down a different path. ``departures`` (job id -> span of
+    engine seconds) prices drives leaving those jobs for that span only, when travel depends on
+    the time of day; the rest keep the safe slowest-hour-of-the-shift price.
     """
     epoch = problem.epoch()
     mats = problem_matrices(problem)
@@ -336,6 +352,7 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
     )
     return CompiledProblem(
+        departures=_departure_spans(compiled_jobs, departures or {}),
         problem=problem,
         epoch=epoch,
         matrices=mats,
@@ -352,6 +369,23 @@ def compile_problem(problem: Problem, *, seed: int = 0) -> CompiledProblem:
         tools=tools,
         van_tools=[frozenset(problem.engineer_by_id[v.engineer_id].tools) for v in vehicles],
     )
+
+
+def _departure_spans(
+    jobs: list[CompiledJob], hints: dict[str, tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
+    """When each job's engineer can leave it: always within its windows plus its time on site
+    (so pricing that span is safe), narrowed to a hinted span where one is given."""
+    out: dict[int, tuple[int, int]] = {}
+    for job in jobs:
+        lo = job.windows[0][0] + min(job.service)
+        hi = job.windows[-1][1] + max(job.service)
+        if job.job_id in hints:
+            h_lo, h_hi = hints[job.job_id]
+            lo, hi = max(lo, h_lo), min(hi, h_hi) if hi < 10**9 else h_hi
+        if hi < 10**9 and lo <= hi:
+            out[job.node] = (lo, hi)
+    return out
 
 
 def _compile_job(

@@ -80,6 +80,11 @@ class SearchConfig:
     """Share of ``time_limit`` spent in :func:`restock_start.ruin_and_recreate` before the
     OR-Tools search, on days whose rules it models (:func:`restock_start.can_ruin_and_recreate`)
     and that have depot visits; ``None``: ``RUIN_SHARE``, 0 turns it off."""
+    departure_pass: bool = False
+    """With rush hours: after a plan priced safely (each job's drive priced over the span it can
+    be left in), spend half the time re-pricing drives for when that plan leaves and searching
+    on; kept only if the validator accepts it. Off by default: on the example day on roads it did
+    not beat the single pass (benchmarks/experiments/rush_hour_pricing.py)."""
     overrides: str = ""
 
     def __post_init__(self) -> None:
@@ -166,9 +171,64 @@ def solve(
             return solve_decomposed(
                 problem, time_limit=time_limit, seed=seed, config=chosen, progress=progress
             )
+    if initial_plan is None and chosen.departure_pass and _depends_on_time_of_day(problem):
+        return _solve_with_departure_times(problem, time_limit, seed, progress, config)
     plan = _solve(problem, time_limit, seed, progress, config, initial_plan, cold_fallback=True)
     assert plan is not None
     return plan
+
+
+DEPARTURE_MARGIN_S = 1800
+"""In the second rush-hour pass, a drive is priced for departures up to 30 min either side of
+when the first plan left; a plan that strays further is caught by the validator."""
+
+
+def _depends_on_time_of_day(problem: Problem) -> bool:
+    speed = getattr(problem.travel, "speed_profile", None)
+    return speed is not None and any(f != 1.0 for f in speed.hourly_factors)
+
+
+def _solve_with_departure_times(
+    problem: Problem,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[SolveProgress], None] | None,
+    config: SearchConfig | None,
+) -> Plan:
+    """Rush hours in two passes: plan with each shift's slowest hour (always valid), then
+    re-price every drive for the time the first plan leaves and search on from it. The second
+    plan is kept only if the independent validator accepts it at its real departure times and
+    it serves at least as many jobs for no more objective."""
+    from dispatchopt.solvers.validate import validate
+
+    started = _time.perf_counter()
+    first = _solve(problem, time_limit / 2, seed, progress, config, None, cold_fallback=True)
+    assert first is not None
+    epoch = problem.epoch()
+    departures = {
+        stop.job_id: (
+            max(0, round((stop.end - epoch).total_seconds()) - DEPARTURE_MARGIN_S),
+            round((stop.end - epoch).total_seconds()) + DEPARTURE_MARGIN_S,
+        )
+        for route in first.routes
+        for stop in route.jobs
+    }
+    left = time_limit - (_time.perf_counter() - started)
+    if left <= 0.2 or not departures:
+        return first
+    second = _solve(
+        problem, left, seed, None, config, first, cold_fallback=False, departures=departures
+    )
+    if second is None or second.summary is None or first.summary is None:
+        return first
+    better = (second.summary.jobs_served, -(second.summary.objective or 0.0)) >= (
+        first.summary.jobs_served,
+        -(first.summary.objective or 0.0),
+    )
+    if better and not validate(problem, second):
+        second.summary.solve_seconds = round(_time.perf_counter() - started, 3)
+        return second
+    return first
 
 
 def improve(
@@ -196,11 +256,12 @@ def _solve(
     initial_plan: Plan | None,
     *,
     cold_fallback: bool,
+    departures: dict[str, tuple[int, int]] | None = None,
 ) -> Plan | None:
     if time_limit <= 0:
         raise InputError([("time_limit", time_limit, "must be a positive number of seconds")])
     started = _time.perf_counter()
-    cp = compile_problem(problem, seed=seed)
+    cp = compile_problem(problem, seed=seed, departures=departures)
     if not cp.jobs or not cp.vehicles:
         plan = Plan(routes=[], unassigned=unassigned_jobs(cp, set()))
         plan.summary = summarize(
