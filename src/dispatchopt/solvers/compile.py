@@ -6,7 +6,6 @@ settles, before any search, which jobs no engineer could ever serve and why.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -202,10 +201,6 @@ class CompiledProblem:
             out[visit.node] = visit.service
         return out
 
-    def to_seconds(self, moment: datetime) -> int:
-        """Seconds from the epoch."""
-        return round((moment - self.epoch).total_seconds())
-
 
 def _seconds(moment: datetime, epoch: datetime) -> int:
     return round((moment - epoch).total_seconds())
@@ -275,14 +270,17 @@ def _windows(job: Job, epoch: datetime) -> list[tuple[int, int]]:
 
 
 def compile_problem(
-    problem: Problem, *, seed: int = 0, departures: dict[str, tuple[int, int]] | None = None
+    problem: Problem,
+    *,
+    seed: int = 0,
+    departures: dict[str, tuple[datetime, datetime]] | None = None,
 ) -> CompiledProblem:
     """Turn ``problem`` into integer arrays; jobs no vehicle could serve become rejections.
 
     ``seed`` other than 0 shuffles the order in which jobs become nodes, which sends the
-    (otherwise deterministic) search down a different path. ``departures`` (job id -> span of
-    engine seconds) prices drives leaving those jobs for that span only, when travel depends on
-    the time of day; the rest keep the safe slowest-hour-of-the-shift price.
+    (otherwise deterministic) search down a different path. ``departures`` (job id -> earliest
+    and latest moment it is expected to be left) prices drives leaving those jobs for that span
+    only, when travel depends on the time of day; the others keep the safe price.
     """
     epoch = problem.epoch()
     mats = problem_matrices(problem)
@@ -352,7 +350,13 @@ def compile_problem(
         + [b for j in compiled_jobs for _, b in j.windows if b < 10**9]
     )
     return CompiledProblem(
-        departures=_departure_spans(compiled_jobs, departures or {}),
+        departures=_departure_spans(
+            compiled_jobs,
+            {
+                jid: (max(0, _seconds(lo, epoch)), _seconds(hi, epoch))
+                for jid, (lo, hi) in (departures or {}).items()
+            },
+        ),
         problem=problem,
         epoch=epoch,
         matrices=mats,
@@ -774,8 +778,3 @@ def _drop_orphaned_successors(
     kept = [j for j in jobs if j.job_id not in out]
     renumbered = [replace(j, node=i) for i, j in enumerate(kept)]
     return rejected, renumbered
-
-
-def cost_matrix_key(vehicle: Vehicle, preferred_nodes: frozenset[int]) -> str:
-    """A key grouping vehicles that share an arc-cost matrix."""
-    return hashlib.sha1(repr((vehicle.cost_per_m, sorted(preferred_nodes))).encode()).hexdigest()

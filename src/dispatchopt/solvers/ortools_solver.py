@@ -9,6 +9,7 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from google.protobuf import text_format
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -204,12 +205,9 @@ def _solve_with_departure_times(
     started = _time.perf_counter()
     first = _solve(problem, time_limit / 2, seed, progress, config, None, cold_fallback=True)
     assert first is not None
-    epoch = problem.epoch()
+    margin = timedelta(seconds=DEPARTURE_MARGIN_S)
     departures = {
-        stop.job_id: (
-            max(0, round((stop.end - epoch).total_seconds()) - DEPARTURE_MARGIN_S),
-            round((stop.end - epoch).total_seconds()) + DEPARTURE_MARGIN_S,
-        )
+        stop.job_id: (stop.end - margin, stop.end + margin)
         for route in first.routes
         for stop in route.jobs
     }
@@ -256,7 +254,7 @@ def _solve(
     initial_plan: Plan | None,
     *,
     cold_fallback: bool,
-    departures: dict[str, tuple[int, int]] | None = None,
+    departures: dict[str, tuple[datetime, datetime]] | None = None,
 ) -> Plan | None:
     if time_limit <= 0:
         raise InputError([("time_limit", time_limit, "must be a positive number of seconds")])
