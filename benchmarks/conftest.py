@@ -20,7 +20,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 
 from dispatchopt.models import Plan, Problem
 from dispatchopt.scenarios import generate_day
-from dispatchopt.solvers.greedy import solve_greedy
+from dispatchopt.solvers.engines.greedy import solve_greedy
 
 ROOT = Path(__file__).resolve().parents[1]
 ROADS = ROOT / "examples" / "roads" / "city_roads.geojson"

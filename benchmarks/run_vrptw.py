@@ -96,10 +96,10 @@ def dimacs_cost(plan: Plan) -> float:
 
 def _solve(problem: Problem, solver: str, time_limit: float, seed: int) -> Plan:
     if solver == "greedy":
-        from dispatchopt.solvers.greedy import solve_greedy
+        from dispatchopt import solve_greedy
 
         return solve_greedy(problem, seed=seed)
-    from dispatchopt.solvers.engine import solve
+    from dispatchopt import solve
 
     return solve(problem, time_limit=time_limit, seed=seed, engine=solver)  # type: ignore[arg-type]
 
@@ -126,7 +126,7 @@ def run_instance(
     path: Path, solver: str, time_limit: float, seed: int, checker: Path | None, plans: Path | None
 ) -> Row:
     """Read, solve, validate and cost one instance (runs in a worker process)."""
-    from dispatchopt.solvers.validate import validate
+    from dispatchopt import validate
 
     problem = load_problem(path)
     started = time.perf_counter()

@@ -12,8 +12,8 @@ from conftest import SIZES, day, measure
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from dispatchopt.models import Problem
-from dispatchopt.solvers.compile import CompiledProblem, compile_problem
-from dispatchopt.solvers.routing_model import RoutingBuild, build_routing_model
+from dispatchopt.solvers.compiled import CompiledProblem, compile_problem
+from dispatchopt.solvers.engines.ortools.model import RoutingBuild, build_routing_model
 
 
 @pytest.mark.parametrize("size", SIZES)

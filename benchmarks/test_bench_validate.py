@@ -10,7 +10,7 @@ from conftest import SIZES, day, greedy_plan, measure
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from dispatchopt.models import Violation
-from dispatchopt.solvers.validate import validate
+from dispatchopt.validate import validate
 
 
 @pytest.mark.parametrize("size", SIZES)

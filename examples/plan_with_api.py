@@ -10,10 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from dispatchopt.io import load_problem, write_plan
+from dispatchopt import load_problem, solve, validate, write_plan
 from dispatchopt.io.report import print_plan, print_violations
-from dispatchopt.solvers.ortools_solver import solve
-from dispatchopt.solvers.validate import validate
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from dispatchopt.matrices import problem_matrices
 from dispatchopt.models import Plan, Problem
-from dispatchopt.solvers.matrices import problem_matrices
 
 DAY = datetime(2024, 3, 4, tzinfo=UTC)
 SKILLS = ("gas", "electric", "water")

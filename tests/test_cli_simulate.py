@@ -52,7 +52,7 @@ def test_scenario_then_simulate_compares_policies(tmp_path: Path) -> None:
 def test_an_unexpected_failure_is_reported_as_a_bug_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dispatchopt.solvers.engine as engine
+    import dispatchopt.solvers as engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -8,7 +8,7 @@ import pstats
 import time
 
 from dispatchopt.scenarios import generate_day
-from dispatchopt.solvers.compile import compile_problem
+from dispatchopt.solvers.compiled import compile_problem
 
 p = generate_day(2000, 200, seed=0)
 t = time.time()

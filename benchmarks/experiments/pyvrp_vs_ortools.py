@@ -22,7 +22,7 @@ from typing import Any
 import vrplib
 
 from dispatchopt.io import read_solomon, read_vrplib, write_plan
-from dispatchopt.solvers.validate import validate
+from dispatchopt.validate import validate
 
 BENCH = Path(__file__).resolve().parents[3] / "shared" / "benchmarks"
 CHECKER = BENCH.parent / "tools" / "check_vrptw_plan.py"
@@ -51,11 +51,11 @@ def run(path: Path, engine: str, time_limit: float, seed: int) -> dict[str, Any]
     problem = read_solomon(path) if path.suffix == ".txt" else read_vrplib(path)
     started = time.perf_counter()
     if engine == "pyvrp":
-        from dispatchopt.solvers.pyvrp_engine import solve_pyvrp
+        from dispatchopt.solvers.engines.pyvrp import solve_pyvrp
 
         plan = solve_pyvrp(problem, time_limit=time_limit, seed=seed)
     else:
-        from dispatchopt.solvers.ortools_solver import solve
+        from dispatchopt.solvers.engines.ortools import solve_ortools as solve
 
         plan = solve(problem, time_limit=time_limit, seed=seed)
     wall = time.perf_counter() - started

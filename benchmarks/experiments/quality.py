@@ -1,6 +1,6 @@
 """Runs named solver configurations on Solomon / Gehring-Homberger instances and checks every plan.
 
-Each plan is re-checked by ``dispatchopt.solvers.validate`` and by the shared DIMACS checker;
+Each plan is re-checked by ``dispatchopt.validate`` and by the shared DIMACS checker;
 costs are ``plan distance_m / 1000``. Prints one JSON line per run and a per-class mean table.
 
     python benchmarks/experiments/quality.py --set solomon-subset --time 10 --config base
@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from dispatchopt.io import read_solomon, read_vrplib
-from dispatchopt.solvers.decompose import solve_decomposed
-from dispatchopt.solvers.ortools_solver import SearchConfig, solve
-from dispatchopt.solvers.portfolio import solve_portfolio
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig
+from dispatchopt.solvers.front_door import solve, solve_portfolio
+from dispatchopt.solvers.stop import Deadline
+from dispatchopt.solvers.strategies import decomposed
+from dispatchopt.validate import validate
 
 BENCH = Path("/work/shared/benchmarks")
 CHECKER = Path("/work/shared/tools/check_vrptw_plan.py")
@@ -45,7 +46,7 @@ SETS: dict[str, list[str]] = {
 
 CONFIGS: dict[str, dict[str, Any]] = {
     # What main shipped before issue 8: PCI + GLS, full neighbourhoods at every size.
-    "base": {"config": SearchConfig(bandit_operators=False, decompose=False)},
+    "base": {"config": SearchConfig(bandit_operators=False), "strategy": "whole_day"},
     # Today's default: size rules of search_parameters.
     "default": {"config": None},
     "gls_nb04": {"config": SearchConfig(neighbors_ratio=0.04)},
@@ -57,30 +58,29 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "decompose": True,
         "first_share": 0.1,
     },
-    "decomp_g200": {"config": None, "decompose": True, "group_jobs": 200, "sub_time_limit": 4.0},
+    "decomp_g200": {"config": None, "decompose": True, "group_jobs": 200, "group_seconds": 4.0},
     "decomp_g200_f10": {
         "config": None,
         "decompose": True,
         "group_jobs": 200,
-        "sub_time_limit": 4.0,
+        "group_seconds": 4.0,
         "first_share": 0.1,
     },
     "decomp_g300_f10": {
         "config": None,
         "decompose": True,
         "group_jobs": 300,
-        "sub_time_limit": 6.0,
+        "group_seconds": 6.0,
         "first_share": 0.1,
     },
     "decomp_nomab": {"config": SearchConfig(bandit_operators=False), "decompose": True},
-    "whole_mab": {"config": SearchConfig(decompose=False)},
-    "decomp_final10": {"config": None, "decompose": True, "final_share": 0.1},
+    "whole_mab": {"config": SearchConfig(), "strategy": "whole_day"},
     "decomp_f10": {"config": None, "decompose": True, "first_share": 0.1},
     "savings_gls": {"config": SearchConfig(first_solution="SAVINGS")},
     "lci_gls": {"config": SearchConfig(first_solution="LOCAL_CHEAPEST_INSERTION")},
     "sa": {"config": SearchConfig(metaheuristic="SIMULATED_ANNEALING")},
     "tabu": {"config": SearchConfig(metaheuristic="TABU_SEARCH")},
-    "sweep_gls": {"config": SearchConfig(warm_start="sweep")},
+    "sweep_gls": {"config": SearchConfig(construction="sweep")},
     "gls_l02": {"config": SearchConfig(overrides="guided_local_search_lambda_coefficient: 0.2")},
     "gls_l005": {"config": SearchConfig(overrides="guided_local_search_lambda_coefficient: 0.05")},
     "gls_fullpath": {
@@ -137,9 +137,10 @@ def run_one(instance: str, config_name: str, time_limit: float, seed: int) -> di
     if spec.pop("portfolio", False):
         plan = solve_portfolio(problem, time_limit=time_limit)
     elif spec.pop("decompose", False):
-        plan = solve_decomposed(problem, time_limit=time_limit, seed=seed, **spec)
+        engine = OrTools(spec.pop("config"))
+        plan = decomposed(problem, engine, deadline=Deadline.after(time_limit), seed=seed, **spec)
     else:
-        plan = solve(problem, time_limit=time_limit, seed=seed, **spec)
+        plan = solve(problem, time_limit=time_limit, seed=seed, engine="ortools", **spec)
     wall = time.perf_counter() - started
     violations = validate(problem, plan)
     checker = _checker()

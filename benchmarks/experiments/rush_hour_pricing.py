@@ -14,12 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-import dispatchopt.solvers.compile as compile_module  # noqa: E402
-import dispatchopt.solvers.ortools_solver as ortools_module  # noqa: E402
+import dispatchopt.solvers.compiled.compile as compile_module  # noqa: E402
 from dispatchopt.io import load_problem  # noqa: E402
+from dispatchopt.matrices import problem_matrices  # noqa: E402
 from dispatchopt.models import Plan, Problem  # noqa: E402
-from dispatchopt.solvers.matrices import problem_matrices  # noqa: E402
-from dispatchopt.solvers.validate import validate  # noqa: E402
+from dispatchopt.solvers.front_door import solve  # noqa: E402
+from dispatchopt.validate import validate  # noqa: E402
 
 
 def exact_driving_s(problem: Problem, plan: Plan) -> int:
@@ -55,8 +55,10 @@ def main() -> None:
         compile_module._departure_spans = (  # type: ignore[assignment]
             spans if use_spans else (lambda jobs, hints: {})
         )
-        config = ortools_module.SearchConfig(departure_pass=use_second_pass)
-        plan = ortools_module.solve(problem, time_limit=args.time_limit, seed=0, config=config)
+        strategy = "departure_pass" if use_second_pass else "whole_day"
+        plan = solve(
+            problem, time_limit=args.time_limit, seed=0, engine="ortools", strategy=strategy
+        )
         s = plan.summary
         assert s is not None
         exact = exact_driving_s(problem, plan)

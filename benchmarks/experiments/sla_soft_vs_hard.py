@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from dispatchopt.io import load_problem  # noqa: E402
-from dispatchopt.solvers.ortools_solver import solve  # noqa: E402
-from dispatchopt.solvers.validate import recompute_sla_compliance, validate  # noqa: E402
+from dispatchopt.solvers.front_door import solve  # noqa: E402
+from dispatchopt.validate import recompute_sla_compliance, validate  # noqa: E402
 
 
 def main() -> None:

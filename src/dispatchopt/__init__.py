@@ -39,22 +39,30 @@ from dispatchopt.models import (
     UnassignedReason,
     Violation,
 )
-from dispatchopt.solvers.validate import is_valid, recompute_sla_compliance, validate
+from dispatchopt.validate import is_valid, recompute_sla_compliance, validate
 
 if TYPE_CHECKING:
-    from dispatchopt.solvers.engine import solve
-    from dispatchopt.solvers.greedy import solve_greedy
-    from dispatchopt.solvers.ortools_solver import SearchConfig, SolveProgress, improve
-    from dispatchopt.solvers.portfolio import solve_portfolio
+    from dispatchopt.solvers import (
+        Deadline,
+        SearchConfig,
+        SolveProgress,
+        improve,
+        solve,
+        solve_greedy,
+        solve_portfolio,
+    )
 
-_LAZY = {
-    "solve": "dispatchopt.solvers.engine",
-    "SearchConfig": "dispatchopt.solvers.ortools_solver",
-    "SolveProgress": "dispatchopt.solvers.ortools_solver",
-    "improve": "dispatchopt.solvers.ortools_solver",
-    "solve_greedy": "dispatchopt.solvers.greedy",
-    "solve_portfolio": "dispatchopt.solvers.portfolio",
-}
+_LAZY = frozenset(
+    {
+        "Deadline",
+        "SearchConfig",
+        "SolveProgress",
+        "improve",
+        "solve",
+        "solve_greedy",
+        "solve_portfolio",
+    }
+)
 
 __version__ = "0.1.0"
 
@@ -64,7 +72,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module("dispatchopt.solvers"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'dispatchopt' has no attribute {name!r}")
@@ -72,6 +80,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Break",
+    "Deadline",
     "DispatchoptError",
     "Engineer",
     "EuclideanTravel",

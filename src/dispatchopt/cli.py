@@ -81,12 +81,13 @@ def _solve(
     problem: Problem, solver: SolverName, time_limit: float, seed: int, console: Console
 ) -> Plan:
     if solver is SolverName.greedy:
-        from dispatchopt.solvers.greedy import solve_greedy
+        from dispatchopt.solvers import solve_greedy
 
         return solve_greedy(problem, seed=seed)
-    from dispatchopt.solvers.engine import Engine, solve
+    from dispatchopt.solvers import solve
+    from dispatchopt.solvers.front_door import EngineName
 
-    engine = cast(Engine, solver.value)
+    engine = cast(EngineName, solver.value)
     # The live display is for people watching a terminal; pipes and CI logs get none.
     if time_limit > 1 and sys.stdout.isatty():
         with live_progress(console, time_limit) as on_progress:
@@ -143,7 +144,7 @@ def plan(
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON."""
-    from dispatchopt.solvers.validate import validate as check
+    from dispatchopt.validate import validate as check
 
     console = _stdout()
     try:
@@ -185,7 +186,7 @@ def validate(
     fmt: FormatOpt = None,
 ) -> None:
     """Check PLAN against every hard rule of INPUT; exit 0 iff it keeps them all."""
-    from dispatchopt.solvers.validate import validate as check
+    from dispatchopt.validate import validate as check
 
     console = _stdout()
     try:

@@ -12,8 +12,8 @@ import pytest
 
 from dispatchopt.errors import InputError
 from dispatchopt.geo import CachedTravelModel, Haversine, OsrmTable, RoadGraph
+from dispatchopt.matrices import problem_matrices, travel_model
 from dispatchopt.models import Problem
-from dispatchopt.solvers.matrices import problem_matrices, travel_model
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "roads" / "city_roads.geojson"
 DAY = datetime(2025, 6, 2, 7, tzinfo=UTC)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dispatchopt.io import load_problem
-from dispatchopt.solvers.ortools_solver import solve
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
+from dispatchopt.validate import validate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dispatchopt.io import BENCHMARK_EPOCH, detect_format, load_problem, read_solomon, read_vrplib
-from dispatchopt.solvers.matrices import problem_matrices
+from dispatchopt.matrices import problem_matrices
 
 DATA = Path(__file__).parent.parent / "data"
 SOLOMON = DATA / "C101.txt"

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from dispatchopt.io.report import live_progress, print_plan, print_violations
 from dispatchopt.models import BreakTaken, Plan, Route, Rule, Stop, Unassigned, Violation
-from dispatchopt.solvers.ortools_solver import SolveProgress
+from dispatchopt.solvers.progress import SolveProgress
 
 NINE = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ from dispatchopt.errors import FormatError
 from dispatchopt.io import load_problem
 from dispatchopt.io.trsp import DEPOT_ID, read_trsp, working_time
 from dispatchopt.models import Plan
-from dispatchopt.solvers.greedy import solve_greedy
-from dispatchopt.solvers.ortools_solver import solve
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.engines.greedy import solve_greedy
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
+from dispatchopt.validate import validate
 
 TINY = Path(__file__).parents[1] / "data" / "trsp_tiny.txt"
 

@@ -139,14 +139,14 @@ def test_round_trip_keeps_dispatched_visits_pinned(db_url: str) -> None:
 
 
 def test_round_trip_with_the_ortools_solver_validates_and_keeps_pins(tmp_path: Path) -> None:
-    solver = pytest.importorskip("dispatchopt.solvers.ortools_solver")
-    from dispatchopt.solvers.validate import validate
+    solver = pytest.importorskip("dispatchopt.solvers.engines.ortools")
+    from dispatchopt.validate import validate
 
     seen: list[Problem] = []
 
     def solve(problem: Problem, *, time_limit: float) -> Plan:
         seen.append(problem)
-        plan: Plan = solver.solve(problem, time_limit=time_limit)
+        plan: Plan = solver.solve_ortools(problem, time_limit=time_limit)
         return plan
 
     db = str(tmp_path / "d.db")

@@ -4,8 +4,9 @@ not depend on the order of keys in the input's mappings."""
 from __future__ import annotations
 
 from dispatchopt.models import Plan, Problem
-from dispatchopt.solvers.greedy import solve_greedy
-from dispatchopt.solvers.ortools_solver import SearchConfig, solve
+from dispatchopt.solvers.engines.greedy import solve_greedy
+from dispatchopt.solvers.engines.ortools import SearchConfig
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
 from tests.solvers.scenarios import fridge_and_boiler_day
 
 REPEATABLE = SearchConfig(overrides="solution_limit: 60")

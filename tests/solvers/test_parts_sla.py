@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from dispatchopt.models import Plan, Problem, Stop, UnassignedReason
-from dispatchopt.solvers.greedy import solve_greedy
-from dispatchopt.solvers.ortools_solver import solve
-from dispatchopt.solvers.validate import recompute_sla_compliance, validate
+from dispatchopt.solvers.engines.greedy import solve_greedy
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
+from dispatchopt.validate import recompute_sla_compliance, validate
 from tests.solvers.scenarios import at, engineer, job, problem
 
 Solver = Callable[[Problem], Plan]

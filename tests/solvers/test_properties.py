@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatchopt.models import Plan, Problem, Rule, UnassignedReason
-from dispatchopt.solvers.validate import recompute_sla_compliance, validate
+from dispatchopt.validate import recompute_sla_compliance, validate
 from tests.strategies import PROPERTY_SETTINGS, problems, single_visits
 
 
@@ -39,12 +39,12 @@ def _entry_point(module: str, name: str) -> Callable[..., Plan]:
 
 @pytest.fixture(scope="module")
 def ortools_solve() -> Callable[..., Plan]:
-    return _entry_point("dispatchopt.solvers.ortools_solver", "solve")
+    return _entry_point("dispatchopt.solvers.engines.ortools", "solve_ortools")
 
 
 @pytest.fixture(scope="module")
 def greedy_solve() -> Callable[..., Plan]:
-    return _entry_point("dispatchopt.solvers.greedy", "solve_greedy")
+    return _entry_point("dispatchopt.solvers.engines.greedy", "solve_greedy")
 
 
 def assert_every_job_accounted_once(problem: Problem, plan: Plan) -> None:

@@ -14,10 +14,13 @@ import pytest
 from dispatchopt.errors import InputError
 from dispatchopt.io import read_solomon
 from dispatchopt.models import Plan, Problem, Route
-from dispatchopt.solvers.decompose import route_groups, solve_decomposed, sub_problem
-from dispatchopt.solvers.ortools_solver import SearchConfig, improve, solve
-from dispatchopt.solvers.portfolio import Member, plan_rank, solve_portfolio
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig, improve
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
+from dispatchopt.solvers.front_door import solve as front_door
+from dispatchopt.solvers.front_door import solve_portfolio
+from dispatchopt.solvers.stop import Deadline
+from dispatchopt.solvers.strategies import Member, decomposed, plan_rank, route_groups, sub_problem
+from dispatchopt.validate import validate
 from tests.solvers.scenarios import engineer, job, problem
 
 C101 = Path(__file__).parents[1] / "data" / "C101.txt"
@@ -75,7 +78,7 @@ def test_stagnation_stop_ends_before_the_time_limit_on_a_small_day() -> None:
 
 def test_a_sweep_warm_start_on_c101_gives_a_valid_complete_plan() -> None:
     c101 = read_solomon(C101)
-    plan = solve(c101, time_limit=1, config=SearchConfig(warm_start="sweep"))
+    plan = solve(c101, time_limit=1, config=SearchConfig(construction="sweep"))
     assert_valid_and_complete(c101, plan)
     assert not plan.unassigned
 
@@ -144,8 +147,15 @@ def test_a_sub_problem_keeps_only_its_jobs_and_engineers() -> None:
 
 def test_decomposition_keeps_every_job_of_c101() -> None:
     c101 = read_solomon(C101)
-    plan = solve_decomposed(
-        c101, time_limit=4, group_jobs=30, sub_time_limit=0.5, min_jobs=50, config=SearchConfig()
-    )
+    plan = decomposed(c101, OrTools(), deadline=Deadline.after(4), group_jobs=30, group_seconds=0.5)
     assert_valid_and_complete(c101, plan)
     assert not plan.unassigned
+
+
+def test_asking_for_decomposition_decomposes_a_day_of_any_size() -> None:
+    c101 = read_solomon(C101)
+    plan = front_door(c101, time_limit=2, engine="ortools", strategy="decompose")
+    assert plan.summary is not None
+    assert plan.summary.solver == "ortools+decompose"
+    assert "strategy decompose: asked for" in plan.summary.solver_notes
+    assert_valid_and_complete(c101, plan)

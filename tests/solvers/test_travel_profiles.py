@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dispatchopt.models import Problem
-from dispatchopt.solvers.greedy import solve_greedy
-from dispatchopt.solvers.ortools_solver import solve
-from dispatchopt.solvers.validate import validate
+from dispatchopt.solvers.engines.greedy import solve_greedy
+from dispatchopt.solvers.engines.ortools import solve_ortools as solve
+from dispatchopt.validate import validate
 from tests.solvers.scenarios import at
 
 # Home (0) and two customers (1, 2); a 20-minute drive between any two of them at free flow.
@@ -158,10 +158,10 @@ def test_drives_after_a_timed_visit_are_priced_for_when_they_can_leave() -> None
 
 
 def test_the_optional_second_rush_hour_pass_returns_a_valid_plan() -> None:
-    from dispatchopt.solvers.ortools_solver import SearchConfig
+    from dispatchopt.solvers.front_door import solve as front_door
 
     rush = {"hourly_factors": [1.0] * 7 + [0.5, 0.5] + [1.0] * 15, "timezone": "UTC"}
     day = _day({"speed_profile": rush}, [_engineer("ana")], ("07:00", "12:00"))
-    plan = solve(day, time_limit=1, config=SearchConfig(departure_pass=True))
+    plan = front_door(day, time_limit=1, strategy="departure_pass")
     assert validate(day, plan) == []
     assert plan.unassigned == []

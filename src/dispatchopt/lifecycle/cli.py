@@ -22,7 +22,7 @@ from dispatchopt.lifecycle.ticket import TicketState
 from dispatchopt.models import Plan, Problem, TravelSettings
 
 Solve = Callable[..., Plan]
-"""``solve(problem, *, time_limit) -> Plan``, like ``dispatchopt.solvers.ortools_solver.solve``."""
+"""``solve(problem, *, time_limit) -> Plan``, like :func:`dispatchopt.solve`."""
 
 tickets_app = typer.Typer(
     name="tickets",
@@ -187,9 +187,9 @@ def plan_from_db(
     return the plan. Days are UTC days. If a ticket changed while the solver ran, nothing is
     written and :class:`~dispatchopt.lifecycle.errors.VersionConflict` names the stale ones."""
     if solve is None:
-        from dispatchopt.solvers.ortools_solver import solve as ortools_solve
+        from dispatchopt.solvers.front_door import solve as front_door
 
-        solve = ortools_solve
+        solve = front_door
     with open_store(db_url) as store:
         read = plannable_tickets(store.tickets(), date)
         problem: Problem = tickets_to_problem(read, store.engineers(), date, travel=travel)

@@ -120,6 +120,9 @@ class Summary(BaseModel):
     """Mean estimated first-time-fix probability over served jobs."""
     objective: float | None = None
     solver: str = ""
+    solver_notes: list[str] = Field(default_factory=list)
+    """Which engine and strategy planned the day and why (e.g. ``"engine ortools: the day has
+    breaks"``), in the order the choices were made."""
     solve_seconds: float = 0.0
 
 

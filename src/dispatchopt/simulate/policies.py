@@ -86,8 +86,8 @@ class GreedyNearest:
         return out or None
 
 
-def _ortools(time_limit: float, seed: int) -> Solve:
-    from dispatchopt.solvers.ortools_solver import solve
+def _front_door(time_limit: float, seed: int) -> Solve:
+    from dispatchopt.solvers.front_door import solve
 
     return lambda problem: solve(problem, time_limit=time_limit, seed=seed)
 
@@ -96,7 +96,8 @@ def _ortools(time_limit: float, seed: int) -> Solve:
 class BatchPlan:
     """The overnight plan only: solve once with the jobs known the evening before, then follow it.
 
-    ``solver`` (problem -> plan) defaults to the OR-Tools solver with ``time_limit`` and ``seed``.
+    ``solver`` (problem -> plan) defaults to :func:`dispatchopt.solve` with ``time_limit`` and
+    ``seed``.
     """
 
     name: str = "batch"
@@ -106,7 +107,7 @@ class BatchPlan:
     replan_every_minutes: float | None = None
 
     def _solve(self, problem: Problem) -> Plan:
-        solve = self.solver or _ortools(self.time_limit, self.seed)
+        solve = self.solver or _front_door(self.time_limit, self.seed)
         return solve(problem)
 
     def decide(self, state: DispatchState) -> Queues | None:

@@ -7,7 +7,9 @@ import time as wallclock
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from dispatchopt.matrices import problem_matrices
 from dispatchopt.models import BreakTaken, Location, Plan, Route, Stop, Unassigned, UnassignedReason
+from dispatchopt.models.eligibility import may_do
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     JobArrives,
@@ -17,7 +19,6 @@ from dispatchopt.scenarios.scenario import (
 )
 from dispatchopt.simulate.policies import DispatchPolicy
 from dispatchopt.simulate.state import DispatchState, EngineerState
-from dispatchopt.solvers.matrices import problem_matrices
 
 # Order of simultaneous happenings: the world first, then engineers freeing up, then ticks.
 _WORLD, _FREE, _TICK = 0, 1, 2
@@ -277,15 +278,7 @@ class _Simulation:
         return t, False
 
     def _can_do(self, eid: str, jid: str) -> bool:
-        from dispatchopt.models.skills import missing_skills
-
-        eng = self.problem.engineer_by_id[eid]
-        job = self.problem.job_by_id[jid]
-        if missing_skills(job.skills, eng.skills):
-            return False
-        if job.required_engineers and eid not in job.required_engineers:
-            return False
-        return eid not in job.excluded_engineers
+        return may_do(self.problem.job_by_id[jid], self.problem.engineer_by_id[eid])
 
     def finish(self) -> SimulationResult:
         routes: list[Route] = []

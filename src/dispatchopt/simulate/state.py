@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from dispatchopt.matrices import ProblemMatrices
 from dispatchopt.models import Break, Job, Location, Lock, Problem, Shift, TimeWindow
-from dispatchopt.models.skills import missing_skills
-from dispatchopt.solvers.matrices import ProblemMatrices
+from dispatchopt.models.eligibility import may_do
 
 
 @dataclass
@@ -60,13 +60,7 @@ class DispatchState:
 
     def can_do(self, engineer_id: str, job_id: str) -> bool:
         """True when the engineer holds the job's skills and restrictions allow the visit."""
-        eng = self.full.engineer_by_id[engineer_id]
-        job = self.full.job_by_id[job_id]
-        if missing_skills(job.skills, eng.skills):
-            return False
-        if job.required_engineers and engineer_id not in job.required_engineers:
-            return False
-        return engineer_id not in job.excluded_engineers
+        return may_do(self.full.job_by_id[job_id], self.full.engineer_by_id[engineer_id])
 
     def travel_s(self, engineer_id: str, job_id: str) -> int:
         """Driving seconds from the engineer's current point to the job."""

@@ -1,0 +1,88 @@
+"""What every engine's decoder reports beside the times: a job stop's details, and the reason
+for each job left out (pre-search rejections first, then what the search decided)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dispatchopt.models import Route, Unassigned, UnassignedReason
+from dispatchopt.models.first_time_fix import first_time_fix
+from dispatchopt.models.plan import PartUse
+from dispatchopt.solvers.compiled import CompiledJob, CompiledProblem
+
+
+def _short_skus(cp: CompiledProblem, routes: list[Route]) -> dict[str, int]:
+    """Units per SKU left over after the plan, on all vans and shelves (unlimited shelves are
+    left out: those SKUs are never short)."""
+    if not cp.skus:
+        return {}
+    left: dict[str, int] = {}
+    unlimited = {sku for pool in cp.pools for sku, q in pool.supply.items() if q is None}
+    for sku in cp.skus:
+        if sku in unlimited:
+            continue
+        total = sum(van.get(sku, 0) for van in cp.van_stock)
+        total += sum(pool.supply.get(sku) or 0 for pool in cp.pools)
+        used = sum(p.quantity for r in routes for s in r.jobs for p in s.parts if p.sku == sku)
+        left[sku] = total - used
+    return left
+
+
+def job_stop_details(
+    cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int
+) -> dict[str, Any]:
+    """What a job stop reports beside its times: parts used, SLA due time and slack, and the
+    first-time-fix estimate (shared by every solver's decoder)."""
+    return {
+        "parts": [PartUse(sku=sku, quantity=q) for sku, q in job.parts],
+        "sla_due": None if job.sla_due is None else cp.at(job.sla_due),
+        "sla_slack_s": None if job.sla_due is None else job.sla_due - start,
+        "first_time_fix": _first_time_fix(cp, job.job_id, engineer_id),
+    }
+
+
+def _first_time_fix(cp: CompiledProblem, job_id: str, engineer_id: str) -> float:
+    """Estimated first-time-fix probability; a feasible plan has every part on hand."""
+    job = cp.problem.job_by_id[job_id]
+    eng = cp.problem.engineer_by_id[engineer_id]
+    on_hand = {p.sku: p.quantity for p in job.parts}
+    return round(first_time_fix(job.skills, job.parts, eng.skills, on_hand), 4)
+
+
+def unassigned_jobs(
+    cp: CompiledProblem, served: set[str], routes: list[Route] | None = None
+) -> list[Unassigned]:
+    """Pre-search rejections, then jobs the search left out, in the problem's job order."""
+    found = {
+        r.job_id: Unassigned(job_id=r.job_id, reason=r.reason, detail=r.detail) for r in cp.rejected
+    }
+    short = _short_skus(cp, routes or [])
+    for job in cp.jobs:
+        if job.job_id in served:
+            continue
+        domain_job = cp.problem.job_by_id[job.job_id]
+        missing = [sku for sku, q in job.parts if short.get(sku, q) < q]
+        if missing:
+            found[job.job_id] = Unassigned(
+                job_id=job.job_id,
+                reason=UnassignedReason.AWAITING_PARTS,
+                detail=f"the units of {missing[0]} that could reach it today are promised to "
+                "other jobs in this plan",
+            )
+        elif domain_job.optional:
+            found[job.job_id] = Unassigned(
+                job_id=job.job_id,
+                reason=UnassignedReason.NOT_WORTH_ITS_PENALTY,
+                detail=f"serving it would cost more than its penalty ({domain_job.penalty:g})",
+            )
+        else:
+            found[job.job_id] = Unassigned(
+                job_id=job.job_id,
+                reason=UnassignedReason.CAPACITY,
+                detail=f"no room in the day of any of the {len(job.allowed)} engineers who could "
+                "do it, given their other jobs, windows and breaks",
+            )
+    return [found[j.id] for j in cp.problem.jobs if j.id in found]
+
+
+__all__ = ["job_stop_details", "unassigned_jobs"]

@@ -1,0 +1,329 @@
+"""The dispatcher's rule of thumb: first come, first served, to the nearest engineer who can go.
+
+Jobs are taken in order of their earliest possible start (locked jobs first); each is appended
+to the route of the engineer who is nearest to it and can still keep every hard rule, with a
+detour to a depot first when the van lacks a part. No job is ever moved once placed. This is the
+baseline that optimised plans are compared against.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
+from dispatchopt.models.plan import PartUse
+from dispatchopt.solvers.capabilities import Capabilities
+from dispatchopt.solvers.compiled import CompiledProblem, CompiledVisit, Vehicle, compile_problem
+from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.progress import ProgressCallback
+from dispatchopt.solvers.stop import Deadline
+from dispatchopt.solvers.summary import summarize
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Somewhere to go: a job, or a depot visit (``pool`` set) to pick up ``picks``."""
+
+    node: int
+    windows: tuple[tuple[int, int], ...]
+    service: int
+    job_id: str
+    pool: int | None = None
+    picks: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
+class _Leg:
+    target: _Target
+    arrival: int
+    start: int
+    end: int
+
+
+@dataclass
+class _State:
+    vehicle: Vehicle
+    node: int
+    time: int
+    van: dict[str, int]
+    tools: set[str] = field(default_factory=set)
+    load: int = 0
+    pending: list[tuple[int, int, int]] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    legs: list[_Leg] = field(default_factory=list)
+
+
+def _copy(st: _State) -> _State:
+    """A trial copy: containers copied one level deep (legs are never changed once made)."""
+    return _State(
+        vehicle=st.vehicle,
+        node=st.node,
+        time=st.time,
+        van=dict(st.van),
+        tools=set(st.tools),
+        load=st.load,
+        pending=list(st.pending),
+        taken=list(st.taken),
+        legs=list(st.legs),
+    )
+
+
+def _earliest_start(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
+    for a, b in windows:
+        if ready <= b:
+            return max(a, ready)
+    return None
+
+
+def _append(st: _State, target: _Target, travel: npt.NDArray[np.int64], release: int) -> bool:
+    """Append ``target`` to ``st`` in place (taking breaks that fall due first); False if the
+    route could no longer get home in time, leaving ``st`` partly changed (callers use a copy)."""
+    veh = st.vehicle
+    while True:
+        arrival = st.time + int(travel[st.node, target.node])
+        start = _earliest_start(target.windows, max(arrival, release))
+        if start is None:
+            return False
+        end = start + target.service
+        if st.pending and end > st.pending[0][1]:
+            lo, hi, dur = st.pending.pop(0)
+            b = max(st.time, lo)
+            if b > hi:
+                return False
+            st.taken.append((b, b + dur))
+            st.time = b + dur
+            continue
+        break
+    st.legs.append(_Leg(target, arrival, start, end))
+    st.node, st.time = target.node, end
+    home_t = end
+    back = int(travel[target.node, veh.end_node])
+    for lo, hi, dur in st.pending:
+        if max(home_t, lo) + back > hi:
+            b = max(home_t, lo)
+            if b > hi:
+                return False
+            home_t = b + dur
+    home = home_t + back
+    if home > veh.hard_end:
+        return False
+    first = st.legs[0]
+    departure = _departure(veh, first, st.taken, travel)
+    return veh.max_span is None or home - departure <= veh.max_span
+
+
+def _departure(
+    veh: Vehicle, first: _Leg, taken: list[tuple[int, int]], travel: npt.NDArray[np.int64]
+) -> int:
+    """Leave as late as the first visit allows; a break that would fall inside the first drive
+    is taken on the way, so the engineer leaves before it."""
+    departure = first.start - int(travel[veh.start_node, first.target.node])
+    for a, b in sorted(taken, reverse=True):
+        if a < first.start and b > departure:
+            departure = min(departure, a)
+    return max(veh.shift_start, departure)
+
+
+NAME = "greedy"
+
+
+@dataclass(frozen=True)
+class Greedy:
+    """The greedy baseline as an engine: it needs no time, and ignores the deadline."""
+
+    name: str = NAME
+
+    def unsupported(self, caps: Capabilities) -> str | None:
+        """Always ``None``: every hard rule is kept (soft costs are not weighed)."""
+        return None
+
+    def solve(
+        self,
+        cp: CompiledProblem,
+        *,
+        deadline: Deadline,
+        seed: int = 0,
+        initial: Plan | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Plan:
+        """Plan ``cp`` by the rule of thumb (``initial`` and ``progress`` are not used)."""
+        return plan_greedy(cp)
+
+
+def solve_greedy(problem: Problem, *, seed: int = 0) -> Plan:
+    """Plan ``problem`` with the nearest-feasible-engineer, first-come-first-served rule."""
+    return plan_greedy(compile_problem(problem, seed=seed))
+
+
+def plan_greedy(cp: CompiledProblem) -> Plan:
+    """The greedy plan of a compiled problem."""
+    started = _time.perf_counter()
+    problem = cp.problem
+    states = [
+        _State(
+            vehicle=veh,
+            node=veh.start_node,
+            time=veh.shift_start,
+            van=dict(cp.van_stock[v]),
+            tools=set(cp.van_tools[v]),
+            pending=sorted(veh.breaks),
+        )
+        for v, veh in enumerate(cp.vehicles)
+    ]
+    shelves = [dict(pool.supply) for pool in cp.pools]
+    pool_visit: dict[int, CompiledVisit] = {}
+    for visit in cp.visits:
+        pool_visit.setdefault(visit.pool, visit)
+    end_of: dict[int, int] = {}
+    served: set[str] = set()
+    node_preds: dict[int, list[int]] = {j.node: [] for j in cp.jobs}
+    for before, after, _ in cp.precedences:
+        node_preds[after].append(before)
+    waiting = sorted(cp.jobs, key=lambda j: (j.lock_start is None, j.windows[0][0], j.node))
+    progress = True
+    while waiting and progress:
+        progress = False
+        for job in list(waiting):
+            preds = node_preds[job.node]
+            if any(p not in end_of for p in preds):
+                continue
+            waiting.remove(job)
+            progress = True
+            release = max((end_of[p] for p in preds), default=0)
+            target = _Target(job.node, job.windows, 0, job.job_id)
+            best: tuple[tuple[int, int, int], _State, int | None] | None = None
+            for v in job.allowed:
+                st = states[v]
+                travel = cp.travel(v)
+                cap = st.vehicle.capacity
+                if cap is not None and st.load + job.demand > cap:
+                    continue
+                short = {
+                    sku: q - st.van.get(sku, 0) for sku, q in job.parts if st.van.get(sku, 0) < q
+                }
+                no_tools = set(job.tools) - st.tools
+                options: list[int | None] = (
+                    [None]
+                    if not short and not no_tools
+                    else [
+                        k
+                        for k, shelf in enumerate(shelves)
+                        if k in pool_visit
+                        and no_tools <= cp.pools[k].tools
+                        and all(
+                            shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= q
+                            for sku, q in short.items()
+                        )
+                    ]
+                )
+                for pool in options:
+                    trial = _copy(st)
+                    if pool is not None:
+                        visit = pool_visit[pool]
+                        pick = _Target(
+                            visit.node,
+                            visit.windows,
+                            visit.service,
+                            visit.depot_id,
+                            pool,
+                            tuple(sorted(short.items())),
+                        )
+                        if not _append(trial, pick, travel, 0):
+                            continue
+                    if not _append(trial, _with_service(target, job.service[v]), travel, release):
+                        continue
+                    first_stop = job.node if pool is None else pool_visit[pool].node
+                    key = (
+                        int(travel[st.node, first_stop]),
+                        trial.legs[-1].start,
+                        v,
+                    )
+                    if best is None or key < best[0]:
+                        best = (key, trial, pool)
+            if best is None:
+                continue
+            _, trial, pool = best
+            v = best[0][2]
+            if pool is not None:
+                trial.tools |= cp.pools[pool].tools
+                for sku, q in trial.legs[-2].target.picks:
+                    trial.van[sku] = trial.van.get(sku, 0) + q
+                    if shelves[pool].get(sku) is not None:
+                        shelves[pool][sku] = (shelves[pool][sku] or 0) - q
+            for sku, q in job.parts:
+                trial.van[sku] -= q
+            trial.load += job.demand
+            states[v] = trial
+            end_of[job.node] = trial.legs[-1].end
+            served.add(job.job_id)
+    routes = [_route(cp, st, cp.travel(v)) for v, st in enumerate(states) if st.legs]
+    plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
+    plan.summary = summarize(
+        problem, plan, solver=NAME, solve_seconds=_time.perf_counter() - started
+    )
+    return plan
+
+
+def _with_service(target: _Target, service: int) -> _Target:
+    return _Target(target.node, target.windows, service, target.job_id)
+
+
+def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Route:
+    veh = st.vehicle
+    distance = cp.distance()
+
+    at = cp.at
+    taken = list(st.taken)
+    last = st.legs[-1]
+    home_t = last.end
+    back = int(travel[last.target.node, veh.end_node])
+    for lo, hi, dur in st.pending:
+        after_home = max(home_t + back, lo)
+        b = after_home if after_home <= hi else max(home_t, lo)
+        taken.append((b, b + dur))
+        if b < home_t + back:
+            home_t = b + dur
+    first = st.legs[0]
+    departure = _departure(veh, first, taken, travel)
+    stops = []
+    prev_node, prev_end = veh.start_node, departure
+    for leg in st.legs:
+        tgt = leg.target
+        t = int(travel[prev_node, tgt.node])
+        gap_breaks = sum(b - a for a, b in taken if prev_end <= a and b <= leg.start)
+        arrival = min(leg.start, prev_end + t + gap_breaks)
+        job = None if tgt.pool is not None else cp.jobs[tgt.node]
+        details: dict[str, Any] = (
+            {"parts": [PartUse(sku=s, quantity=q) for s, q in tgt.picks]}
+            if job is None
+            else job_stop_details(cp, job, veh.engineer_id, leg.start)
+        )
+        stops.append(
+            Stop(
+                job_id=tgt.job_id,
+                kind="job" if job else "pickup",
+                arrival=at(arrival),
+                start=at(leg.start),
+                end=at(leg.end),
+                travel_s=t,
+                distance_m=int(distance[prev_node, tgt.node]),
+                wait_s=leg.start - arrival,
+                **details,
+            )
+        )
+        prev_node, prev_end = tgt.node, leg.end
+    return Route(
+        engineer_id=veh.engineer_id,
+        shift_index=veh.shift_index,
+        departure=at(departure),
+        arrival=at(home_t + back),
+        stops=stops,
+        breaks=[BreakTaken(start=at(a), end=at(b)) for a, b in sorted(taken)],
+        return_travel_s=back,
+        return_distance_m=int(distance[prev_node, veh.end_node]),
+    )

@@ -1,0 +1,259 @@
+"""Builds the OR-Tools routing model from a :class:`CompiledProblem` (no domain objects here).
+
+Transit and cost matrices are registered on the C++ side (``RegisterTransitMatrix``), so the
+search never calls back into Python for an arc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from dispatchopt.models.first_time_fix import first_time_fix
+from dispatchopt.solvers.compiled import OBJECTIVE_UNITS, CompiledProblem
+
+TIME = "Time"
+LOAD = "Load"
+
+
+@dataclass
+class RoutingBuild:
+    """The OR-Tools objects for one compiled problem."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time: pywrapcp.RoutingDimension
+    breaks: list[list[pywrapcp.IntervalVar]]
+
+
+def _register_matrix(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
+    return int(routing.RegisterTransitMatrix(matrix.astype(np.int64).tolist()))
+
+
+def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
+    """Create manager, model, dimensions, windows, breaks, skills and disjunctions."""
+    vehicles = cp.vehicles
+    manager = pywrapcp.RoutingIndexManager(
+        cp.num_nodes,
+        len(vehicles),
+        [v.start_node for v in vehicles],
+        [v.end_node for v in vehicles],
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    distance = cp.distance()
+    kind = cp.problem.objective.kind
+
+    # Time: one transit matrix per distinct (travel, service) pair: vehicle profiles and rush
+    # hours change the drive, skill levels the time on site.
+    time_eval: dict[tuple[object, bytes], int] = {}
+    vehicle_time_eval = []
+    services = []
+    for v in range(len(vehicles)):
+        service = cp.service_vector(v)
+        services.append(service)
+        time_key = (cp.travel_key(v), service.tobytes())
+        if time_key not in time_eval:
+            time_eval[time_key] = _register_matrix(routing, cp.travel(v) + service[:, None])
+        vehicle_time_eval.append(time_eval[time_key])
+    routing.AddDimensionWithVehicleTransits(vehicle_time_eval, cp.horizon, cp.horizon, False, TIME)
+    time = routing.GetDimensionOrDie(TIME)
+
+    # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
+    preferred = _preferred_surcharge(cp)
+    cost_eval: dict[tuple[object, bytes], int] = {}
+    matrix: np.ndarray
+    for v, veh in enumerate(vehicles):
+        surcharge = preferred.get(veh.engineer_id)
+        by_time = kind in ("travel_time", "working_time")
+        basis: object = (
+            "distance" if kind == "distance" else cp.travel_key(v) if by_time else veh.cost_per_m
+        )
+        key = (basis, b"" if surcharge is None else surcharge.tobytes())
+        if key not in cost_eval:
+            if kind == "distance":
+                matrix = distance
+            elif by_time:
+                matrix = cp.travel(v)
+            else:
+                matrix = np.rint(distance * veh.cost_per_m)
+            if surcharge is not None:
+                matrix = matrix + surcharge[None, :]
+            cost_eval[key] = _register_matrix(routing, matrix)
+        routing.SetArcCostEvaluatorOfVehicle(cost_eval[key], v)
+        routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
+        if veh.span_cost_per_s:
+            time.SetSpanCostCoefficientForVehicle(veh.span_cost_per_s, v)
+        if kind == "working_time":
+            # Working time = travel (the arc cost) + on-site time (fixed) + waiting (the slack).
+            time.SetSlackCostCoefficientForVehicle(1, v)
+        if veh.max_span is not None:
+            time.SetSpanUpperBoundForVehicle(veh.max_span, v)
+        start, end = routing.Start(v), routing.End(v)
+        time.CumulVar(start).SetRange(veh.shift_start, veh.hard_end)
+        time.CumulVar(end).SetRange(veh.shift_start, veh.hard_end)
+        if veh.hard_end > veh.shift_end and veh.overtime_cost_per_s:
+            time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
+        routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+
+    # Jobs: windows, allowed vehicles, optionality.
+    solver = routing.solver()
+    for job in cp.jobs:
+        index = manager.NodeToIndex(job.node)
+        cumul = time.CumulVar(index)
+        lo, hi = job.windows[0][0], job.windows[-1][1]
+        cumul.SetRange(lo, min(hi, cp.horizon))
+        for (_, b), (a, _) in zip(job.windows, job.windows[1:], strict=False):
+            if a > b + 1:
+                cumul.RemoveInterval(b + 1, a - 1)
+        if len(job.allowed) < len(vehicles):
+            # SetAllowedVehiclesForIndex's absl::Span argument is not wrapped in OR-Tools 9.15's
+            # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
+            routing.VehicleVar(index).SetValues([-1, *job.allowed])
+        routing.AddDisjunction([index], job.penalty)
+        if job.sla_due is not None and job.sla_late_cost_per_s:
+            # One soft upper bound per node in OR-Tools: the SLA promise outranks a soft window.
+            time.SetCumulVarSoftUpperBound(index, max(job.sla_due, 0), job.sla_late_cost_per_s)
+        elif job.soft_window is not None and job.soft_window[3]:
+            time.SetCumulVarSoftUpperBound(index, max(job.soft_window[1], 0), job.soft_window[3])
+        if job.soft_window is not None:
+            s, _, early, _ = job.soft_window
+            if early and s > 0:
+                time.SetCumulVarSoftLowerBound(index, s, early)
+
+    for visit in cp.visits:
+        index = manager.NodeToIndex(visit.node)
+        cumul = time.CumulVar(index)
+        cumul.SetRange(visit.windows[0][0], min(visit.windows[-1][1], cp.horizon))
+        for (_, b), (a, _) in zip(visit.windows, visit.windows[1:], strict=False):
+            if a > b + 1:
+                cumul.RemoveInterval(b + 1, a - 1)
+        routing.VehicleVar(index).SetValues([-1, visit.vehicle])
+        routing.AddDisjunction([index], 0)
+    _add_stock_dimensions(cp, manager, routing)
+
+    for before, after, before_service in cp.precedences:
+        b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
+        solver.Add(routing.ActiveVar(a) <= routing.ActiveVar(b))
+        solver.Add(time.CumulVar(a) >= time.CumulVar(b) + before_service)
+
+    # Load.
+    if any(v.capacity is not None for v in vehicles) and any(j.demand for j in cp.jobs):
+        demand = np.zeros(cp.num_nodes, dtype=np.int64)
+        for job in cp.jobs:
+            demand[job.node] = job.demand
+        big = int(demand.sum()) + 1
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(demand.tolist()),
+            0,
+            [big if v.capacity is None else v.capacity for v in vehicles],
+            True,
+            LOAD,
+        )
+
+    # Breaks: fixed-duration intervals the engine keeps clear of on-site work.
+    breaks: list[list[pywrapcp.IntervalVar]] = []
+    for v, veh in enumerate(vehicles):
+        intervals = [
+            solver.FixedDurationIntervalVar(a, b, d, False, f"break {v}.{k}")
+            for k, (a, b, d) in enumerate(veh.breaks)
+        ]
+        breaks.append(intervals)
+        if intervals:
+            on_site = [int(services[v][manager.IndexToNode(i)]) for i in range(routing.Size())]
+            time.SetBreakIntervalsOfVehicle(intervals, v, on_site)
+    return RoutingBuild(manager=manager, routing=routing, time=time, breaks=breaks)
+
+
+def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
+    """Per engineer, the extra cost of entering each job: a job that prefers someone else, and
+    the expected cost of not fixing it at the first visit (when the objective weighs that)."""
+    objective = cp.problem.objective
+    scale = OBJECTIVE_UNITS[objective.kind]
+    jobs = [(j.node, cp.problem.job_by_id[j.job_id]) for j in cp.jobs]
+    prefs = [(node, set(job.preferred_engineers)) for node, job in jobs if job.preferred_engineers]
+    penalty = objective.non_preferred_penalty if prefs else 0.0
+    ftf_weight = objective.first_time_fix_weight
+    if not penalty and not ftf_weight:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for eng in cp.problem.engineers:
+        vec = np.zeros(cp.num_nodes, dtype=np.int64)
+        if penalty:
+            for node, who in prefs:
+                if eng.id not in who:
+                    vec[node] += round(penalty * scale)
+        if ftf_weight:
+            for node, job in jobs:
+                # A feasible plan has every part on hand, so only the skill match matters here.
+                on_hand = {p.sku: p.quantity for p in job.parts}
+                p = first_time_fix(job.skills, job.parts, eng.skills, on_hand)
+                vec[node] += round(ftf_weight * (1.0 - p) * scale)
+        if vec.any():
+            out[eng.id] = vec
+    return out
+
+
+def _add_stock_dimensions(
+    cp: CompiledProblem, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel
+) -> None:
+    """One dimension per SKU whose cumul is the units in the van.
+
+    The van starts with its stock, each job takes its units (the cumul may never go below
+    zero), and only a depot visit has slack: the units picked up there. The slack of all visits
+    to one shelf is bounded by the shelf's stock, so no two jobs get the same last unit.
+    """
+    if not cp.skus and not cp.tools:
+        return
+    solver = routing.solver()
+    visit_index = {manager.NodeToIndex(v.node): v for v in cp.visits}
+    for sku in cp.skus:
+        use = np.zeros(cp.num_nodes, dtype=np.int64)
+        for job in cp.jobs:
+            use[job.node] = dict(job.parts).get(sku, 0)
+        cap = int(use.sum()) + max((van.get(sku, 0) for van in cp.van_stock), default=0) + 1
+        evaluator = routing.RegisterUnaryTransitVector((-use).tolist())
+        name = f"Stock:{sku}"
+        routing.AddDimensionWithVehicleCapacity(
+            evaluator, cap, [cap] * len(cp.vehicles), False, name
+        )
+        dim = routing.GetDimensionOrDie(name)
+        for v in range(len(cp.vehicles)):
+            dim.CumulVar(routing.Start(v)).SetValue(cp.van_stock[v].get(sku, 0))
+        by_pool: dict[int, list[pywrapcp.IntVar]] = {}
+        for index in range(routing.Size()):
+            if routing.IsEnd(index):
+                continue
+            visit = visit_index.get(index)
+            supply = None if visit is None else cp.pools[visit.pool].supply.get(sku, 0)
+            slack = dim.SlackVar(index)
+            if visit is None or supply == 0:
+                slack.SetValue(0)
+                continue
+            solver.Add(slack <= cap * routing.ActiveVar(index))
+            routing.AddToAssignment(slack)
+            by_pool.setdefault(visit.pool, []).append(slack)
+        for pool, slacks in by_pool.items():
+            supply = cp.pools[pool].supply.get(sku)
+            if supply is not None:
+                solver.Add(solver.Sum(slacks) <= supply)
+    for tool in cp.tools:
+        # A tool is in the van (cumul 1) from the start or from a depot visit that lends it.
+        name = f"Tool:{tool}"
+        routing.AddConstantDimensionWithSlack(0, 1, 1, False, name)
+        dim = routing.GetDimensionOrDie(name)
+        for v in range(len(cp.vehicles)):
+            dim.CumulVar(routing.Start(v)).SetValue(int(tool in cp.van_tools[v]))
+        for job in cp.jobs:
+            if tool in job.tools:
+                dim.CumulVar(manager.NodeToIndex(job.node)).SetValue(1)
+        for index in range(routing.Size()):
+            if routing.IsEnd(index):
+                continue
+            visit = visit_index.get(index)
+            if visit is None or tool not in cp.pools[visit.pool].tools:
+                dim.SlackVar(index).SetValue(0)
+            else:
+                routing.AddToAssignment(dim.SlackVar(index))

@@ -1,0 +1,35 @@
+"""Strategies: ways to compose engines into a plan of a whole day (whole day at once,
+decomposed into groups, two passes for rush hours, a portfolio of members)."""
+
+from dispatchopt.solvers.strategies.decomposed import (
+    DECOMPOSE_FROM_JOBS,
+    can_decompose,
+    decomposed,
+    route_groups,
+    sub_problem,
+    why_not_decompose,
+)
+from dispatchopt.solvers.strategies.departure_pass import departure_pass, depends_on_time_of_day
+from dispatchopt.solvers.strategies.portfolio import (
+    DEFAULT_MEMBERS,
+    Member,
+    plan_rank,
+    portfolio,
+)
+from dispatchopt.solvers.strategies.whole_day import whole_day
+
+__all__ = [
+    "DECOMPOSE_FROM_JOBS",
+    "DEFAULT_MEMBERS",
+    "Member",
+    "can_decompose",
+    "decomposed",
+    "departure_pass",
+    "depends_on_time_of_day",
+    "plan_rank",
+    "portfolio",
+    "route_groups",
+    "sub_problem",
+    "whole_day",
+    "why_not_decompose",
+]
