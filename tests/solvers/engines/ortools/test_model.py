@@ -1,0 +1,118 @@
+"""The routing model built from compiled data, and its decoding, on tiny named days.
+
+Routes are handed to the model directly (``ReadAssignmentFromRoutes``), so every time below
+follows from the matrix and can be checked on paper: 1 km = 60 s, the day starts 08:00 UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ortools.constraint_solver import pywrapcp
+
+from dispatchopt.models import UnassignedReason
+from dispatchopt.solvers.compiled import CompiledProblem, compile_problem
+from dispatchopt.solvers.engines.ortools.decode import decode
+from dispatchopt.solvers.engines.ortools.model import RoutingBuild, build_routing_model
+from dispatchopt.solvers.engines.ortools.params import search_parameters
+from dispatchopt.solvers.stop import Deadline
+from dispatchopt.validate import validate
+from tests.days import Day
+
+DAY = Day(date(2025, 6, 2))
+
+
+def ana_and_two_jobs_east():  # type: ignore[no-untyped-def]
+    """Ana at home (0, 0), 08:00-17:00, lunch 30 min in 12:00-14:00; a 30-min visit at 10 km
+    east that may start 09:00-10:00, and a 60-min one at 20 km east with no window."""
+    return DAY.problem(
+        [
+            DAY.job("near", 10, 0, 30, [("09:00", "10:00")]),
+            DAY.job("far", 20, 0, 60),
+        ],
+        [DAY.engineer("ana", breaks=[("12:00", "14:00", 30)])],
+    )
+
+
+def _model(cp: CompiledProblem) -> RoutingBuild:
+    build = build_routing_model(cp)
+    params = search_parameters(Deadline.after(5), len(cp.jobs))
+    build.routing.CloseModelWithParameters(params)
+    return build
+
+
+def _read(build: RoutingBuild, routes: list[list[int]]) -> pywrapcp.Assignment:
+    assignment = build.routing.ReadAssignmentFromRoutes(
+        [[build.manager.NodeToIndex(n) for n in r] for r in routes], True
+    )
+    assert assignment is not None, "the model rejected routes that keep every rule"
+    return assignment
+
+
+def test_job_windows_and_allowed_vehicles_become_cumul_ranges_and_vehicle_vars() -> None:
+    cp = compile_problem(ana_and_two_jobs_east())
+    build = _model(cp)
+    near = build.manager.NodeToIndex(0)
+    time = build.time
+    assert (time.CumulVar(near).Min(), time.CumulVar(near).Max()) == (3600, 7200)
+    assert build.routing.VehicleVar(near).Min() == -1  # optional to the engine
+    assert len(build.breaks[0]) == 1
+    lunch = build.breaks[0][0]
+    assert (lunch.StartMin(), lunch.StartMax(), lunch.DurationMin()) == (4 * 3600, 5.5 * 3600, 1800)
+
+
+def test_a_route_that_keeps_every_rule_is_accepted_and_decodes_to_exact_times() -> None:
+    day = ana_and_two_jobs_east()
+    cp = compile_problem(day)
+    build = _model(cp)
+    solved = build.routing.SolveFromAssignmentWithParameters(
+        _read(build, [[0, 1]]), search_parameters(Deadline.after(5, max_solutions=1), 2)
+    )
+    plan = decode(cp, build, solved)
+    assert validate(day, plan) == []
+    (route,) = plan.routes
+    near, far = route.stops
+    assert near.start >= DAY.at("09:00") and near.travel_s == 600
+    assert far.travel_s == 600 and far.end - far.start == (DAY.at("01:00") - DAY.at("00:00"))
+    assert route.return_travel_s == 1200
+    assert plan.unassigned == []
+
+
+def test_a_route_that_breaks_a_window_is_rejected() -> None:
+    cp = compile_problem(
+        DAY.problem(
+            [
+                DAY.job("first", 10, 0, 30, [("16:00", "16:30")]),
+                DAY.job("second", 20, 0, 30, [("08:00", "09:00")]),
+            ],
+            [DAY.engineer("ana")],
+        )
+    )
+    build = _model(cp)
+    # "second" must start by 09:00, but "first" cannot start before 16:00.
+    assert (
+        build.routing.ReadAssignmentFromRoutes(
+            [[build.manager.NodeToIndex(n) for n in (0, 1)]], True
+        )
+        is None
+    )
+
+
+def test_jobs_left_out_of_the_routes_are_decoded_as_unassigned_with_a_reason() -> None:
+    day = DAY.problem(
+        [
+            DAY.job("routed", 5, 0),
+            DAY.job("optional", 6, 0, optional=True, penalty=10),
+            DAY.job("mandatory", 7, 0),
+        ],
+        [DAY.engineer("ana")],
+    )
+    cp = compile_problem(day)
+    build = _model(cp)
+    plan = decode(cp, build, _read(build, [[0]]))
+    assert [s.job_id for s in plan.routes[0].stops] == ["routed"]
+    reasons = {u.job_id: u.reason for u in plan.unassigned}
+    assert reasons == {
+        "optional": UnassignedReason.NOT_WORTH_ITS_PENALTY,
+        "mandatory": UnassignedReason.CAPACITY,
+    }
