@@ -6,7 +6,7 @@ times are whole minutes on Monday 2024-03-04 (UTC), so a failing example can be 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from dispatchopt.matrices import problem_matrices
 from dispatchopt.models import Plan, Problem
+from tests.days import Day
 
-DAY = datetime(2024, 3, 4, tzinfo=UTC)
+DAY = Day(date(2024, 3, 4))
 SKILLS = ("gas", "electric", "water")
 
 PROPERTY_SETTINGS = settings(
@@ -28,13 +29,8 @@ PROPERTY_SETTINGS = settings(
 """Deterministic and small: the same 25 examples on every run, so the suite stays fast."""
 
 
-def at(minutes: int) -> datetime:
-    """``minutes`` after midnight on the test day."""
-    return DAY + timedelta(minutes=minutes)
-
-
 def _window(start: int, end: int) -> dict[str, datetime]:
-    return {"start": at(start), "end": at(end)}
+    return {"start": DAY.after(minutes=start), "end": DAY.after(minutes=end)}
 
 
 _place = st.builds(lambda x, y: {"x": x, "y": y}, st.integers(0, 20), st.integers(0, 20))
@@ -49,7 +45,7 @@ def _shift(draw: st.DrawFn, start: int, end: int) -> dict[str, Any]:
         closes = draw(st.integers(opens + 45, min(opens + 150, end)))
         minutes = draw(st.integers(15, min(45, closes - opens)))
         breaks.append({"window": _window(opens, closes), "duration_minutes": minutes})
-    return {"start": at(start), "end": at(end), "breaks": breaks}
+    return {"start": DAY.after(minutes=start), "end": DAY.after(minutes=end), "breaks": breaks}
 
 
 @st.composite
@@ -113,7 +109,11 @@ def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str])
     if draw(st.integers(0, 7)) == 0:
         lock_start = None
         if draw(st.booleans()):
-            lock_start = windows[0]["start"] if windows else at(draw(st.integers(9 * 60, 15 * 60)))
+            lock_start = (
+                windows[0]["start"]
+                if windows
+                else DAY.after(minutes=draw(st.integers(9 * 60, 15 * 60)))
+            )
         lock = {"engineer_id": draw(st.sampled_from(allowed)), "start": lock_start}
     optional = draw(st.integers(0, 3)) == 0
     return {
@@ -122,7 +122,7 @@ def _job(draw: st.DrawFn, jid: str, engineer_ids: list[str], earlier: list[str])
         "duration_minutes": minutes,
         "duration_by_level": by_level,
         "time_windows": windows,
-        "earliest_start": at(draw(st.integers(8 * 60, 12 * 60)))
+        "earliest_start": DAY.after(minutes=draw(st.integers(8 * 60, 12 * 60)))
         if draw(st.integers(0, 5)) == 0
         else None,
         "priority": draw(st.integers(0, 3)),
@@ -190,7 +190,7 @@ def _parts_and_sla(
             "sku": draw(st.sampled_from(SKUS)),
             "quantity": draw(st.integers(1, 2)),
             "depot_id": draw(st.sampled_from([d["id"] for d in depots])),
-            "expected_at": at(draw(st.integers(9 * 60, 20 * 60))),
+            "expected_at": DAY.after(minutes=draw(st.integers(9 * 60, 20 * 60))),
         }
         for _ in range(draw(st.integers(0, 2) if depots else st.just(0)))
     ]
@@ -209,7 +209,7 @@ def _parts_and_sla(
             job["tools"] = [draw(st.sampled_from(TOOLS))]
         if draw(st.integers(0, 2)) == 0:
             job["sla_tier"] = draw(st.sampled_from(["urgent", "standard"]))
-            job["sla"] = {"started_at": at(draw(st.integers(0, 14 * 60)))}
+            job["sla"] = {"started_at": DAY.after(minutes=draw(st.integers(0, 14 * 60)))}
     return {
         "parts": [{"sku": sku} for sku in SKUS],
         "depots": depots,
@@ -236,15 +236,7 @@ def problems(
     for i in range(draw(st.integers(1, max_jobs))):
         jobs.append(draw(_job(f"j{i + 1}", engineer_ids, [j["id"] for j in jobs])))
     extra = draw(_parts_and_sla(engineers, jobs)) if with_parts and draw(st.integers(0, 4)) else {}
-    return Problem.from_data(
-        {
-            "name": "random day",
-            "jobs": jobs,
-            "engineers": engineers,
-            "travel": {"kind": "euclidean", "speed_kmh": 60},
-            **extra,
-        }
-    )
+    return DAY.problem(jobs, engineers, name="random day", **extra)
 
 
 @st.composite
@@ -257,30 +249,27 @@ def single_visits(draw: st.DrawFn) -> tuple[Problem, Plan]:
     opens = draw(st.integers(9 * 60, 15 * 60))
     closes = opens + draw(st.sampled_from([0, 30, 60, 120]))
     minutes = draw(st.integers(5, 60))
-    problem = Problem.from_data(
-        {
-            "jobs": [
-                {
-                    "id": "visit",
-                    "location": draw(_place),
-                    "duration_minutes": minutes,
-                    "time_windows": [_window(opens, closes)],
-                }
-            ],
-            "engineers": [
-                {
-                    "id": "solo",
-                    "start_location": draw(_place),
-                    "shifts": [{"start": at(6 * 60), "end": at(23 * 60)}],
-                }
-            ],
-            "travel": {"kind": "euclidean", "speed_kmh": 60},
-        }
+    problem = DAY.problem(
+        [
+            {
+                "id": "visit",
+                "location": draw(_place),
+                "duration_minutes": minutes,
+                "time_windows": [_window(opens, closes)],
+            }
+        ],
+        [
+            {
+                "id": "solo",
+                "start_location": draw(_place),
+                "shifts": [{"start": DAY.at("06:00"), "end": DAY.at("23:00")}],
+            }
+        ],
     )
     m = problem_matrices(problem)
     out = timedelta(seconds=m.duration(m.start_point["solo"], m.job_point["visit"]))
     back = timedelta(seconds=m.duration(m.job_point["visit"], m.end_point["solo"]))
-    start = at(draw(st.integers(opens, closes)))
+    start = DAY.after(minutes=draw(st.integers(opens, closes)))
     end = start + timedelta(minutes=minutes)
     plan = Plan.model_validate(
         {

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dispatchopt.cli import app
+from tests.days import Day
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
 
-DAY = "2026-03-10"
-
-
-def at(clock: str) -> str:
-    return f"{DAY}T{clock}:00+01:00"
+DAY = Day(date(2026, 3, 10), tz=timezone(timedelta(hours=1)))
 
 
 def two_jobs_one_engineer() -> dict[str, object]:
@@ -28,7 +26,9 @@ def two_jobs_one_engineer() -> dict[str, object]:
             {
                 "id": "ann",
                 "start_location": {"lat": 45.76, "lon": 4.83},
-                "shifts": [{"start": at("08:00"), "end": at("17:00")}],
+                "shifts": [
+                    {"start": DAY.at("08:00").isoformat(), "end": DAY.at("17:00").isoformat()}
+                ],
                 "skills": {"fridge": 2},
             }
         ],
@@ -38,7 +38,9 @@ def two_jobs_one_engineer() -> dict[str, object]:
                 "location": {"lat": 45.75, "lon": 4.85},
                 "duration_minutes": 45,
                 "skills": [{"skill": "fridge"}],
-                "time_windows": [{"start": at("08:00"), "end": at("12:00")}],
+                "time_windows": [
+                    {"start": DAY.at("08:00").isoformat(), "end": DAY.at("12:00").isoformat()}
+                ],
             },
             {
                 "id": "washer-1",
@@ -101,7 +103,7 @@ def test_validate_exits_1_and_names_the_broken_rule(problem_file: Path, tmp_path
     plan = json.loads(out.read_text())
     stop = plan["routes"][0]["stops"][0]
     # Start the fridge job at 12:30, after its 08:00-12:00 window closed.
-    stop["start"], stop["end"] = at("12:30"), at("13:15")
+    stop["start"], stop["end"] = DAY.at("12:30").isoformat(), DAY.at("13:15").isoformat()
     out.write_text(json.dumps(plan))
     result = runner.invoke(app, ["validate", str(problem_file), str(out)])
     assert result.exit_code == 1

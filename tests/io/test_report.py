@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import date
 
 from rich.console import Console
+from tests.days import Day
 
 from dispatchopt.io.report import live_progress, print_plan, print_violations
 from dispatchopt.models import BreakTaken, Plan, Route, Rule, Stop, Unassigned, Violation
 from dispatchopt.solvers.progress import SolveProgress
 
-NINE = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
-
-
-def at(minutes: int) -> datetime:
-    return NINE + timedelta(minutes=minutes)
+DAY = Day(date(2026, 3, 10))
 
 
 def console() -> tuple[Console, io.StringIO]:
@@ -26,14 +23,19 @@ def console() -> tuple[Console, io.StringIO]:
 def morning_plan() -> Plan:
     """Ann drives 10 min to a boiler, works 45 min, lunches after 12:00; one job left out."""
     stop = Stop(
-        job_id="boiler", arrival=at(10), start=at(10), end=at(55), travel_s=600, distance_m=4200
+        job_id="boiler",
+        arrival=DAY.at("08:10"),
+        start=DAY.at("08:10"),
+        end=DAY.at("08:55"),
+        travel_s=600,
+        distance_m=4200,
     )
     route = Route(
         engineer_id="ann",
-        departure=at(0),
-        arrival=at(65),
+        departure=DAY.at("08:00"),
+        arrival=DAY.at("09:05"),
         stops=[stop],
-        breaks=[BreakTaken(start=at(240), end=at(270))],
+        breaks=[BreakTaken(start=DAY.at("12:00"), end=DAY.at("12:30"))],
         return_travel_s=600,
         return_distance_m=4200,
     )

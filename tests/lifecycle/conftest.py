@@ -10,7 +10,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from itertools import count
 from pathlib import Path
 
@@ -18,13 +18,11 @@ import pytest
 
 from dispatchopt.lifecycle import SqlStore, TicketSpec, open_store
 from dispatchopt.models import Engineer
+from tests.days import Day
 
-DAY = datetime(2026, 3, 2, tzinfo=UTC)
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    """A moment on the test day (2026-03-02, UTC)."""
-    return DAY.replace(hour=hour, minute=minute)
+DAY = Day(date(2026, 3, 2))
+"""The test day: Monday 2026-03-02, in UTC."""
+at = DAY.at
 
 
 def spec(ticket_id: str, *, lat: float = 52.37, lon: float = 4.89, **extra: object) -> TicketSpec:
@@ -34,7 +32,7 @@ def spec(ticket_id: str, *, lat: float = 52.37, lon: float = 4.89, **extra: obje
         "customer": f"customer of {ticket_id}",
         "location": {"lat": lat, "lon": lon},
         "duration_minutes": 45,
-        "time_windows": [{"start": at(8).isoformat(), "end": at(17).isoformat()}],
+        "time_windows": [{"start": at("08:00").isoformat(), "end": at("17:00").isoformat()}],
     }
     data.update(extra)
     return TicketSpec.model_validate(data)
@@ -46,7 +44,7 @@ def engineer(engineer_id: str, *, lat: float = 52.35, lon: float = 4.90) -> Engi
         {
             "id": engineer_id,
             "start_location": {"lat": lat, "lon": lon},
-            "shifts": [{"start": at(8).isoformat(), "end": at(17).isoformat()}],
+            "shifts": [{"start": at("08:00").isoformat(), "end": at("17:00").isoformat()}],
             "cost_per_hour": 30,
         }
     )

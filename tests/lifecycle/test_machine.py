@@ -44,10 +44,10 @@ S = TicketState
 
 
 def run(commands: list[Command]) -> tuple[Ticket, list[TicketEvent]]:
-    ticket, first = create(spec("T1"), actor="desk", at=at(7))
+    ticket, first = create(spec("T1"), actor="desk", at=at("07:00"))
     log = [first]
     for i, command in enumerate(commands):
-        ticket, event = apply(ticket, command, actor="desk", at=at(8) + timedelta(minutes=i))
+        ticket, event = apply(ticket, command, actor="desk", at=at("08:00") + timedelta(minutes=i))
         log.append(event)
     return ticket, log
 
@@ -57,7 +57,7 @@ def test_a_boiler_repair_walks_the_whole_happy_path() -> None:
         [
             Triage(),
             MarkReady(),
-            Schedule(engineer_id="e1", start=at(10)),
+            Schedule(engineer_id="e1", start=at("10:00")),
             Dispatch(),
             Depart(),
             Arrive(),
@@ -67,7 +67,7 @@ def test_a_boiler_repair_walks_the_whole_happy_path() -> None:
     )
     assert ticket.state is S.CLOSED
     assert ticket.version == 9 == log[-1].sequence
-    assert (ticket.engineer_id, ticket.start) == ("e1", at(10))
+    assert (ticket.engineer_id, ticket.start) == ("e1", at("10:00"))
     assert ticket.first_time_fix is True
     assert [e.to_state for e in log] == [
         S.CREATED, S.TRIAGED, S.READY, S.SCHEDULED, S.DISPATCHED,
@@ -79,7 +79,7 @@ def test_a_boiler_repair_walks_the_whole_happy_path() -> None:
 def test_dispatching_a_ticket_nobody_scheduled_names_ticket_state_and_command() -> None:
     ticket, _ = run([Triage(), MarkReady()])
     with pytest.raises(IllegalTransition) as err:
-        apply(ticket, Dispatch(), actor="desk", at=at(9))
+        apply(ticket, Dispatch(), actor="desk", at=at("09:00"))
     assert isinstance(err.value, DispatchoptError)
     assert (err.value.ticket_id, err.value.state, err.value.command) == ("T1", "ready", "dispatch")
     assert "ticket 'T1' is ready: command 'dispatch' is only allowed from scheduled" in str(
@@ -92,39 +92,39 @@ def test_waiting_for_a_part_drops_the_slot_until_the_part_arrives() -> None:
         [
             Triage(),
             MarkReady(),
-            Schedule(engineer_id="e1", start=at(10)),
-            AwaitParts(sku="PUMP-7", eta=at(15)),
+            Schedule(engineer_id="e1", start=at("10:00")),
+            AwaitParts(sku="PUMP-7", eta=at("15:00")),
         ]
     )
     assert ticket.state is S.AWAITING_PARTS
     assert (ticket.engineer_id, ticket.start, ticket.awaiting_sku) == (None, None, "PUMP-7")
-    ticket, _ = apply(ticket, PartsArrived(), actor="stores", at=at(15))
+    ticket, _ = apply(ticket, PartsArrived(), actor="stores", at=at("15:00"))
     assert ticket.state is S.READY and ticket.awaiting_sku is None
 
 
 def test_unscheduling_and_a_customer_away_both_free_the_engineer() -> None:
-    scheduled, _ = run([Triage(), MarkReady(), Schedule(engineer_id="e1", start=at(10))])
-    back, _ = apply(scheduled, Unschedule(), actor="planner", at=at(9))
+    scheduled, _ = run([Triage(), MarkReady(), Schedule(engineer_id="e1", start=at("10:00"))])
+    back, _ = apply(scheduled, Unschedule(), actor="planner", at=at("09:00"))
     assert (back.state, back.engineer_id) == (S.READY, None)
-    away, _ = apply(scheduled, CustomerUnavailable(note="on holiday"), actor="desk", at=at(9))
+    away, _ = apply(scheduled, CustomerUnavailable(note="on holiday"), actor="desk", at=at("09:00"))
     assert (away.state, away.start) == (S.AWAITING_CUSTOMER, None)
-    again, _ = apply(away, CustomerAvailable(), actor="desk", at=at(11))
+    again, _ = apply(away, CustomerAvailable(), actor="desk", at=at("11:00"))
     assert again.state is S.READY
 
 
 def test_reopening_a_closed_repair_opens_a_linked_repeat_visit() -> None:
     closed, _ = run(
-        [Triage(), MarkReady(), Schedule(engineer_id="e1", start=at(10)), Dispatch(), Depart(),
+        [Triage(), MarkReady(), Schedule(engineer_id="e1", start=at("10:00")), Dispatch(), Depart(),
          Arrive(), Resolve(first_time_fix=True), Close()]
     )  # fmt: skip
-    reopened, event = apply(closed, Reopen(reason="leaks again"), actor="desk", at=at(16))
+    reopened, event = apply(closed, Reopen(reason="leaks again"), actor="desk", at=at("16:00"))
     assert reopened.state is S.REOPENED
     assert event.payload == {"reason": "leaks again", "new_ticket_id": "T1-R1"}
-    visit, created = repeat_visit(reopened, actor="desk", at=at(16))
+    visit, created = repeat_visit(reopened, actor="desk", at=at("16:00"))
     assert (visit.id, visit.repeat_of, visit.state, visit.version) == ("T1-R1", "T1", S.CREATED, 1)
     assert visit.location == closed.location and created.command == "create"
     with pytest.raises(IllegalTransition):
-        apply(reopened, Triage(), actor="desk", at=at(17))
+        apply(reopened, Triage(), actor="desk", at=at("17:00"))
 
 
 def test_cancelled_tickets_accept_nothing_more() -> None:
@@ -132,11 +132,11 @@ def test_cancelled_tickets_accept_nothing_more() -> None:
     assert cancelled.cancel_reason == "customer bought a new boiler"
     for command in (Triage(), Reopen(reason="x"), Cancel(reason="again")):
         with pytest.raises(IllegalTransition):
-            apply(cancelled, command, actor="desk", at=at(9))
+            apply(cancelled, command, actor="desk", at=at("09:00"))
 
 
 def test_replay_refuses_a_log_with_a_gap() -> None:
-    _, log = run([Triage(), MarkReady(), Schedule(engineer_id="e1", start=at(10))])
+    _, log = run([Triage(), MarkReady(), Schedule(engineer_id="e1", start=at("10:00"))])
     assert replay(log).state is S.SCHEDULED
     with pytest.raises(ReplayError, match="expected event 3"):
         replay([log[0], log[1], log[3]])
@@ -154,12 +154,12 @@ def test_replay_refuses_a_tampered_state() -> None:
 _COMMANDS: list[Command] = [
     Triage(),
     MarkReady(),
-    AwaitParts(sku="PUMP-7", eta=at(15)),
+    AwaitParts(sku="PUMP-7", eta=at("15:00")),
     PartsArrived(),
     CustomerUnavailable(note="not home"),
     CustomerAvailable(),
-    Schedule(engineer_id="e1", start=at(10)),
-    Schedule(engineer_id="e2", start=at(13, 30)),
+    Schedule(engineer_id="e1", start=at("10:00")),
+    Schedule(engineer_id="e2", start=at("13:30")),
     Unschedule(),
     Dispatch(),
     Depart(),
@@ -178,11 +178,13 @@ def test_every_command_kind_is_exercised_by_the_property() -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_COMMANDS), max_size=25))
 def test_replaying_the_log_rebuilds_the_live_ticket(commands: list[Command]) -> None:
-    ticket, first = create(spec("T1"), actor="desk", at=at(7))
+    ticket, first = create(spec("T1"), actor="desk", at=at("07:00"))
     log = [first]
     for i, command in enumerate(commands):
         try:
-            ticket, event = apply(ticket, command, actor="desk", at=at(8) + timedelta(minutes=i))
+            ticket, event = apply(
+                ticket, command, actor="desk", at=at("08:00") + timedelta(minutes=i)
+            )
         except IllegalTransition:
             continue  # refused commands leave no trace
         log.append(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,15 +27,13 @@ from dispatchopt.lifecycle import (
 )
 from dispatchopt.models import Lock, Plan, Route, Stop, Unassigned, UnassignedReason
 
-from .conftest import at, engineer, spec
-
-DAY = date(2026, 3, 2)
+from .conftest import DAY, at, engineer, spec
 
 
 def ticket(ticket_id: str, *commands: Command, **extra: Any) -> Ticket:
-    t, _ = create(spec(ticket_id, **extra), actor="desk", at=at(7))
+    t, _ = create(spec(ticket_id, **extra), actor="desk", at=at("07:00"))
     for command in (Triage(), MarkReady(), *commands):
-        t, _ = apply(t, command, actor="desk", at=at(7, 30))
+        t, _ = apply(t, command, actor="desk", at=at("07:30"))
     return t
 
 
@@ -44,7 +42,9 @@ def stop(job_id: str, start: datetime) -> Stop:
 
 
 def route(engineer_id: str, *stops: Stop) -> Route:
-    return Route(engineer_id=engineer_id, departure=at(8), arrival=at(17), stops=list(stops))
+    return Route(
+        engineer_id=engineer_id, departure=at("08:00"), arrival=at("17:00"), stops=list(stops)
+    )
 
 
 @pytest.fixture
@@ -52,13 +52,15 @@ def board() -> list[Ticket]:
     """One ticket in each planning-relevant state."""
     return [
         ticket("ready"),
-        ticket("scheduled", Schedule(engineer_id="e1", start=at(9))),
-        ticket("dispatched", Schedule(engineer_id="e2", start=at(10)), Dispatch()),
-        ticket("on-site", Schedule(engineer_id="e1", start=at(8)), Dispatch(), Depart(), Arrive()),
+        ticket("scheduled", Schedule(engineer_id="e1", start=at("09:00"))),
+        ticket("dispatched", Schedule(engineer_id="e2", start=at("10:00")), Dispatch()),
+        ticket(
+            "on-site", Schedule(engineer_id="e1", start=at("08:00")), Dispatch(), Depart(), Arrive()
+        ),
         ticket("parts", AwaitParts(sku="PUMP-7")),
         ticket(
             "resolved",
-            Schedule(engineer_id="e1", start=at(8)),
+            Schedule(engineer_id="e1", start=at("08:00")),
             Dispatch(),
             Depart(),
             Arrive(),
@@ -66,7 +68,9 @@ def board() -> list[Ticket]:
         ),  # fmt: skip
         ticket(
             "tomorrow",
-            time_windows=[{"start": at(8) + timedelta(days=1), "end": at(17) + timedelta(days=1)}],
+            time_windows=[
+                {"start": at("08:00") + timedelta(days=1), "end": at("17:00") + timedelta(days=1)}
+            ],
         ),  # fmt: skip
     ]
 
@@ -74,13 +78,14 @@ def board() -> list[Ticket]:
 def test_the_problem_frees_ready_and_scheduled_and_pins_dispatched_and_on_site(
     board: list[Ticket],
 ) -> None:
-    problem = tickets_to_problem(board, [engineer("e1"), engineer("e2")], DAY)
+    problem = tickets_to_problem(board, [engineer("e1"), engineer("e2")], DAY.date)
     jobs = problem.job_by_id
     assert sorted(jobs) == ["dispatched", "on-site", "ready", "scheduled"]
     assert jobs["ready"].lock is None and jobs["scheduled"].lock is None
-    assert jobs["dispatched"].lock == Lock(engineer_id="e2", start=at(10))
-    assert jobs["on-site"].lock == Lock(engineer_id="e1", start=at(8))
-    assert jobs["ready"].duration_minutes == 45 and jobs["ready"].time_windows[0].start == at(8)
+    assert jobs["dispatched"].lock == Lock(engineer_id="e2", start=at("10:00"))
+    assert jobs["on-site"].lock == Lock(engineer_id="e1", start=at("08:00"))
+    assert jobs["ready"].duration_minutes == 45
+    assert jobs["ready"].time_windows[0].start == at("08:00")
 
 
 def test_engineers_bring_only_the_days_shifts_and_off_duty_ones_stay_home(
@@ -92,50 +97,52 @@ def test_engineers_bring_only_the_days_shifts_and_off_duty_ones_stay_home(
                                                   "end": s.end + timedelta(days=1)})
                              for s in engineer("e1").shifts]]}
     )  # fmt: skip
-    problem = tickets_to_problem([board[0]], [two_days, engineer("e2")], DAY + timedelta(days=1))
+    problem = tickets_to_problem(
+        [board[0]], [two_days, engineer("e2")], DAY.date + timedelta(days=1)
+    )
     assert [e.id for e in problem.engineers] == ["e1"]
-    assert problem.engineers[0].shifts[0].start == at(8) + timedelta(days=1)
+    assert problem.engineers[0].shifts[0].start == at("08:00") + timedelta(days=1)
 
 
 def test_a_pinned_ticket_whose_engineer_is_off_that_day_is_an_input_error(
     board: list[Ticket],
 ) -> None:
     with pytest.raises(InputError, match="dispatched but its engineer has no shift"):
-        tickets_to_problem(board, [engineer("e1")], DAY)
+        tickets_to_problem(board, [engineer("e1")], DAY.date)
 
 
 def test_the_plan_writes_back_as_schedule_and_unschedule_commands(board: list[Ticket]) -> None:
     plan = Plan(
         routes=[
-            route("e1", stop("on-site", at(8)), stop("ready", at(11))),
-            route("e2", stop("dispatched", at(10))),
+            route("e1", stop("on-site", at("08:00")), stop("ready", at("11:00"))),
+            route("e2", stop("dispatched", at("10:00"))),
         ],
         unassigned=[
             Unassigned(job_id="scheduled", reason=UnassignedReason.CAPACITY, detail="full")
         ],
     )
     assert plan_to_commands(plan, board) == [
-        ("ready", Schedule(engineer_id="e1", start=at(11))),
+        ("ready", Schedule(engineer_id="e1", start=at("11:00"))),
         ("scheduled", Unschedule()),
     ]
 
 
 def test_a_scheduled_ticket_the_plan_leaves_in_place_gets_no_command(board: list[Ticket]) -> None:
-    plan = Plan(routes=[route("e1", stop("scheduled", at(9)))])
+    plan = Plan(routes=[route("e1", stop("scheduled", at("09:00")))])
     assert plan_to_commands(plan, board) == []
-    moved = Plan(routes=[route("e2", stop("scheduled", at(9)))])
+    moved = Plan(routes=[route("e2", stop("scheduled", at("09:00")))])
     assert plan_to_commands(moved, board) == [
-        ("scheduled", Schedule(engineer_id="e2", start=at(9)))
+        ("scheduled", Schedule(engineer_id="e2", start=at("09:00")))
     ]
 
 
 def test_a_plan_that_moves_a_dispatched_ticket_is_refused(board: list[Ticket]) -> None:
-    plan = Plan(routes=[route("e1", stop("dispatched", at(10)))])
+    plan = Plan(routes=[route("e1", stop("dispatched", at("10:00")))])
     with pytest.raises(InputError, match="dispatched to e2 at 2026-03-02T10:00:00"):
         plan_to_commands(plan, board)
 
 
 def test_a_plan_that_serves_a_ticket_waiting_for_parts_is_refused(board: list[Ticket]) -> None:
-    plan = Plan(routes=[route("e1", stop("parts", at(10)))])
+    plan = Plan(routes=[route("e1", stop("parts", at("10:00")))])
     with pytest.raises(InputError, match="awaiting_parts: not plannable"):
         plan_to_commands(plan, board)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -33,9 +33,8 @@ from dispatchopt.lifecycle import (
 )
 from dispatchopt.models import Plan, Route, Stop
 
-from .conftest import at, engineer, spec
+from .conftest import DAY, at, engineer, spec
 
-DAY = date(2026, 3, 2)
 READY: list[Command] = [Triage(), MarkReady()]
 
 
@@ -57,9 +56,9 @@ def test_a_sqlite_store_runs_in_wal_mode(tmp_path: object) -> None:
 
 
 def test_a_stored_ticket_replays_from_its_stored_log(store: SqlStore) -> None:
-    store.create_ticket(spec("T1"), actor="desk", at=at(7), then=READY)
-    for command in (Schedule(engineer_id="e1", start=at(10)), Dispatch(), Depart(), Arrive()):
-        store.execute("T1", command, actor="app", at=at(9))
+    store.create_ticket(spec("T1"), actor="desk", at=at("07:00"), then=READY)
+    for command in (Schedule(engineer_id="e1", start=at("10:00")), Dispatch(), Depart(), Arrive()):
+        store.execute("T1", command, actor="app", at=at("09:00"))
     stored = store.get("T1")
     assert stored.state is TicketState.ON_SITE and stored.version == 7
     assert replay(store.events("T1")) == stored
@@ -78,12 +77,15 @@ def test_unknown_and_duplicate_tickets_are_named(store: SqlStore) -> None:
 def test_two_dispatchers_acting_on_the_same_read_one_wins(store: SqlStore) -> None:
     read = store.create_ticket(spec("T1"), actor="desk", then=READY)
     store.execute(
-        "T1", Schedule(engineer_id="e1", start=at(9)), actor="anna", expected_version=read.version
+        "T1",
+        Schedule(engineer_id="e1", start=at("09:00")),
+        actor="anna",
+        expected_version=read.version,
     )
     with pytest.raises(VersionConflict) as err:
         store.execute(
             "T1",
-            Schedule(engineer_id="e2", start=at(14)),
+            Schedule(engineer_id="e2", start=at("14:00")),
             actor="bert",
             expected_version=read.version,
         )
@@ -92,15 +94,15 @@ def test_two_dispatchers_acting_on_the_same_read_one_wins(store: SqlStore) -> No
 
 
 def test_reopening_stores_the_repeat_visit_in_the_same_write(store: SqlStore) -> None:
-    store.create_ticket(spec("T1"), actor="desk", at=at(7), then=READY)
+    store.create_ticket(spec("T1"), actor="desk", at=at("07:00"), then=READY)
     visit_and_fix: list[Command] = [
-        Schedule(engineer_id="e1", start=at(10)),
+        Schedule(engineer_id="e1", start=at("10:00")),
         Dispatch(),
         Depart(),
         Arrive(),
     ]
     for command in (*visit_and_fix, Resolve(first_time_fix=True), Close(), Reopen(reason="again")):
-        store.execute("T1", command, actor="desk", at=at(12))
+        store.execute("T1", command, actor="desk", at=at("12:00"))
     visit = store.get("T1-R1")
     assert (visit.state, visit.repeat_of) == (TicketState.CREATED, "T1")
     assert store.get("T1").repeat_visit_id == "T1-R1"
@@ -118,13 +120,13 @@ def _plan_for(*placements: tuple[str, str, int]) -> Plan:
     """A plan placing (ticket, engineer, hour) visits."""
     routes: dict[str, list[Stop]] = {}
     for ticket_id, engineer_id, hour in placements:
-        start = at(hour)
+        start = DAY.after(hours=hour)
         routes.setdefault(engineer_id, []).append(
             Stop(job_id=ticket_id, arrival=start, start=start, end=start + timedelta(minutes=45))
         )
     return Plan(
         routes=[
-            Route(engineer_id=e, departure=at(8), arrival=at(17), stops=s)
+            Route(engineer_id=e, departure=at("08:00"), arrival=at("17:00"), stops=s)
             for e, s in sorted(routes.items())
         ]
     )
@@ -134,31 +136,35 @@ def test_a_saved_plan_schedules_its_tickets_and_is_kept(store: SqlStore) -> None
     store.put_engineers([engineer("e1"), engineer("e2")])
     read = [store.create_ticket(spec(t), actor="desk", then=READY) for t in ("T1", "T2")]
     saved = store.save_plan(
-        _plan_for(("T1", "e1", 9), ("T2", "e2", 11)), read, day=DAY, actor="planner", at=at(6)
+        _plan_for(("T1", "e1", 9), ("T2", "e2", 11)),
+        read,
+        day=DAY.date,
+        actor="planner",
+        at=at("06:00"),
     )
     assert saved.commands == [("T1", "schedule"), ("T2", "schedule")]
     assert [(t.engineer_id, t.start, t.version) for t in saved.tickets] == [
-        ("e1", at(9), 4),
-        ("e2", at(11), 4),
+        ("e1", at("09:00"), 4),
+        ("e2", at("11:00"), 4),
     ]
     assert store.events("T2")[-1].actor == "planner"
-    assert [p.routes[0].stops[0].job_id for _, p in store.plans(DAY)] == ["T1"]
+    assert [p.routes[0].stops[0].job_id for _, p in store.plans(DAY.date)] == ["T1"]
     assert [e.id for e in store.engineers()] == ["e1", "e2"]
 
 
 def test_a_plan_built_on_stale_tickets_is_rejected_whole(store: SqlStore) -> None:
     read = [store.create_ticket(spec(t), actor="desk", then=READY) for t in ("T1", "T2", "T3")]
     # while the solver ran, a dispatcher booked T2 and T3 by hand
-    store.execute("T2", Schedule(engineer_id="e2", start=at(15)), actor="anna")
-    store.execute("T3", Schedule(engineer_id="e1", start=at(16)), actor="anna")
+    store.execute("T2", Schedule(engineer_id="e2", start=at("15:00")), actor="anna")
+    store.execute("T3", Schedule(engineer_id="e1", start=at("16:00")), actor="anna")
     plan = _plan_for(("T1", "e1", 9), ("T2", "e1", 10), ("T3", "e2", 11))
     with pytest.raises(VersionConflict) as err:
-        store.save_plan(plan, read, day=DAY, actor="planner")
+        store.save_plan(plan, read, day=DAY.date, actor="planner")
     assert err.value.conflicts == [Conflict("T2", 3, 4), Conflict("T3", 3, 4)]
     assert "T2: read at version 3, store has version 4" in str(err.value)
     # nothing of the plan was written: T1 is still ready, no plan row
     assert store.get("T1").state is TicketState.READY and len(store.events("T1")) == 3
-    assert store.plans(DAY) == []
+    assert store.plans(DAY.date) == []
 
 
 WRITERS = 4
@@ -171,7 +177,7 @@ def test_concurrent_writers_lose_no_update(db_url: str) -> None:
     land exactly once: no lost update, no gap or duplicate in the log."""
     with open_store(db_url) as setup:
         setup.create_ticket(
-            spec("T1"), actor="desk", then=[*READY, Schedule(engineer_id="e0", start=at(8))]
+            spec("T1"), actor="desk", then=[*READY, Schedule(engineer_id="e0", start=at("08:00"))]
         )
     start_line = threading.Barrier(WRITERS)
     retries = [0] * WRITERS
@@ -182,7 +188,7 @@ def test_concurrent_writers_lose_no_update(db_url: str) -> None:
             with open_store(db_url) as mine:
                 start_line.wait()
                 for k in range(WRITES_EACH):
-                    command = Schedule(engineer_id=f"e{n}", start=at(9 + k, n))
+                    command = Schedule(engineer_id=f"e{n}", start=DAY.after(hours=9 + k, minutes=n))
                     while True:
                         seen = mine.get("T1")
                         try:
@@ -208,7 +214,10 @@ def test_concurrent_writers_lose_no_update(db_url: str) -> None:
     assert [e.sequence for e in log] == list(range(1, final.version + 1))
     for n in range(WRITERS):
         mine = [e.payload["start"] for e in log if e.actor == f"w{n}"]
-        assert mine == [at(9 + k, n).isoformat().replace("+00:00", "Z") for k in range(WRITES_EACH)]
+        assert mine == [
+            DAY.after(hours=9 + k, minutes=n).isoformat().replace("+00:00", "Z")
+            for k in range(WRITES_EACH)
+        ]
     assert replay(log) == final
     kind = "postgresql" if "://" in db_url else "sqlite"
     print(f"\n{kind}: {WRITERS}x{WRITES_EACH} writes, {sum(retries)} conflicts retried")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatchopt.models import (
@@ -16,16 +16,17 @@ from dispatchopt.models import (
     parts_readiness,
     stock_shortfalls,
 )
+from tests.days import Day
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(h: int, mi: int = 0, day: int = 10) -> datetime:
-    return datetime(2026, 6, day, h, mi, tzinfo=BERLIN)
+DAY = Day(date(2026, 6, 10), tz=ZoneInfo("Europe/Berlin"))
 
 
 def depot(id: str, stock: dict[str, int] | None = None, hours: bool = True) -> Depot:
-    windows = [TimeWindow(start=at(8, day=d), end=at(17, day=d)) for d in (10, 11)] if hours else []
+    windows = (
+        [TimeWindow(start=DAY.at("08:00", days=d), end=DAY.at("17:00", days=d)) for d in (0, 1)]
+        if hours
+        else []
+    )
     return Depot(
         id=id,
         location=Location(x=0, y=0),
@@ -44,10 +45,10 @@ def test_urgent_job_whose_part_arrives_at_1400() -> None:
         COMPRESSOR,
         {"ana": {}},
         [north, depot("south")],
-        [PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=at(14))],
+        [PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=DAY.at("14:00"))],
     )
     assert ready.unavailable == []
-    assert ready.ready_at == at(14)
+    assert ready.ready_at == DAY.at("14:00")
     assert ready.skus[0].source == StockHolder("depot", "north")
 
 
@@ -56,21 +57,21 @@ def test_part_arriving_after_closing_is_ready_when_the_depot_reopens() -> None:
         COMPRESSOR,
         {},
         [depot("north")],
-        [PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=at(16, 50))],
+        [PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=DAY.at("16:50"))],
     )
     # 16:50 + a 15-minute pickup would end after 17:00: next morning at 08:00.
-    assert ready.ready_at == at(8, day=11)
+    assert ready.ready_at == DAY.at("08:00", days=1)
 
 
 def test_two_units_needed_wait_for_the_second_delivery() -> None:
     arrivals = [
-        PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=at(10)),
-        PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=at(12)),
+        PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=DAY.at("10:00")),
+        PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=DAY.at("12:00")),
     ]
     ready = parts_readiness(
         [PartRequirement(sku="compressor", quantity=2)], {}, [depot("north")], arrivals
     )
-    assert ready.ready_at == at(12)
+    assert ready.ready_at == DAY.at("12:00")
 
 
 def test_parts_in_stock_now_need_no_wait_and_the_van_comes_first() -> None:
@@ -94,12 +95,12 @@ def test_part_in_stock_nowhere_and_not_expected_is_unavailable() -> None:
 
 def test_pickup_must_fit_inside_opening_hours() -> None:
     north = depot("north")
-    assert north.can_pick_up(at(16, 45))
-    assert not north.can_pick_up(at(16, 46))
-    assert not north.can_pick_up(at(7, 59))
-    assert north.next_pickup_start(at(6)) == at(8)
-    assert north.next_pickup_start(at(17, day=11)) is None
-    assert depot("always", hours=False).can_pick_up(at(3))
+    assert north.can_pick_up(DAY.at("16:45"))
+    assert not north.can_pick_up(DAY.at("16:46"))
+    assert not north.can_pick_up(DAY.at("07:59"))
+    assert north.next_pickup_start(DAY.at("06:00")) == DAY.at("08:00")
+    assert north.next_pickup_start(DAY.at("17:00", days=1)) is None
+    assert depot("always", hours=False).can_pick_up(DAY.at("03:00"))
 
 
 def test_fridge_compressor_only_in_the_north_depot_two_jobs_want_the_last_one() -> None:
@@ -108,14 +109,14 @@ def test_fridge_compressor_only_in_the_north_depot_two_jobs_want_the_last_one() 
         holder=StockHolder("depot", "north"),
         sku="compressor",
         quantity=1,
-        at=at(9),
+        at=DAY.at("09:00"),
         job_id="fridge-1",
     )
     second = Withdrawal(
         holder=StockHolder("depot", "north"),
         sku="compressor",
         quantity=1,
-        at=at(11),
+        at=DAY.at("11:00"),
         job_id="fridge-2",
     )
     short = stock_shortfalls({}, [north], [], [second, first])
@@ -123,17 +124,19 @@ def test_fridge_compressor_only_in_the_north_depot_two_jobs_want_the_last_one() 
     assert short[0].withdrawal.job_id == "fridge-2"
     assert (short[0].on_hand, short[0].missing) == (0, 1)
     # A delivery landing between the two pickups covers the second job.
-    delivery = PartArrival(sku="compressor", quantity=1, depot_id="north", expected_at=at(10))
+    delivery = PartArrival(
+        sku="compressor", quantity=1, depot_id="north", expected_at=DAY.at("10:00")
+    )
     assert stock_shortfalls({}, [north], [delivery], [first, second]) == []
     # ... but not when it lands after the second pickup.
-    late = delivery.model_copy(update={"expected_at": at(11) + timedelta(seconds=1)})
+    late = delivery.model_copy(update={"expected_at": DAY.at("11:00") + timedelta(seconds=1)})
     assert len(stock_shortfalls({}, [north], [late], [first, second])) == 1
 
 
 def test_van_stock_is_consumed_too() -> None:
     van = StockHolder("van", "ana")
     uses = [
-        Withdrawal(holder=van, sku="belt", quantity=1, at=at(h), job_id=f"j{h}")
+        Withdrawal(holder=van, sku="belt", quantity=1, at=DAY.after(hours=h), job_id=f"j{h}")
         for h in (9, 10, 11)
     ]
     short = stock_shortfalls({"ana": {"belt": 2}}, [], [], uses)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,12 +13,10 @@ import pytest
 
 from dispatchopt.errors import InputError
 from dispatchopt.models import Job, Problem
+from tests.days import Day
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def iso(day: int, h: int, mi: int = 0) -> str:
-    return datetime(2026, 6, day, h, mi, tzinfo=BERLIN).isoformat()
+DAY = Day(date(2026, 6, 12), tz=BERLIN)
 
 
 def service_day() -> dict[str, Any]:
@@ -29,7 +27,9 @@ def service_day() -> dict[str, Any]:
             {
                 "id": "ana",
                 "start_location": {"x": 0, "y": 0},
-                "shifts": [{"start": iso(12, 8), "end": iso(12, 18)}],
+                "shifts": [
+                    {"start": DAY.at("08:00").isoformat(), "end": DAY.at("18:00").isoformat()}
+                ],
                 "van_stock": {"belt": 2},
             }
         ],
@@ -40,7 +40,7 @@ def service_day() -> dict[str, Any]:
                 "duration_minutes": 60,
                 "parts": [{"sku": "compressor"}],
                 "sla_tier": "urgent",
-                "sla": {"started_at": iso(12, 16, 30)},
+                "sla": {"started_at": DAY.at("16:30").isoformat()},
             },
             {
                 "id": "washer",
@@ -54,12 +54,19 @@ def service_day() -> dict[str, Any]:
             {
                 "id": "north",
                 "location": {"x": 0, "y": 10},
-                "opening_hours": [{"start": iso(12, 8), "end": iso(12, 17)}],
+                "opening_hours": [
+                    {"start": DAY.at("08:00").isoformat(), "end": DAY.at("17:00").isoformat()}
+                ],
                 "stock": {"belt": 4},
             }
         ],
         "part_arrivals": [
-            {"sku": "compressor", "quantity": 1, "depot_id": "north", "expected_at": iso(12, 14)}
+            {
+                "sku": "compressor",
+                "quantity": 1,
+                "depot_id": "north",
+                "expected_at": DAY.at("14:00").isoformat(),
+            }
         ],
         "sla_policies": [
             {
@@ -137,7 +144,12 @@ def test_unknown_skus_depots_tiers_and_policies_are_named_by_field() -> None:
     data["engineers"][0]["van_stock"]["gasket"] = 1
     data["depots"][0]["stock"]["door"] = 2
     data["part_arrivals"].append(
-        {"sku": "lamp", "quantity": 1, "depot_id": "south", "expected_at": iso(12, 9)}
+        {
+            "sku": "lamp",
+            "quantity": 1,
+            "depot_id": "south",
+            "expected_at": DAY.at("09:00").isoformat(),
+        }
     )
     data["sla_tiers"]["low"] = "best-effort"
     data["jobs"][1]["sla_tier"] = "gold"

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from typing import Any
 
 from dispatchopt.models import Engineer, Job, Location, Plan, Problem, Route, Stop
 from dispatchopt.models.skills import missing_skills
 from dispatchopt.scenarios import Scenario
+from tests.days import Day
 
-TZ = timezone(timedelta(hours=2))
-DAY = datetime(2026, 6, 2, tzinfo=TZ)
+DAY = Day(date(2026, 6, 2), tz=timezone(timedelta(hours=2)))
 CATALOGUE = [{"sku": "drain_pump"}, {"sku": "door_lock"}]
-
-
-def at(hour: float) -> datetime:
-    return DAY + timedelta(hours=hour)
 
 
 def place(km_east: float, km_north: float = 0.0) -> Location:
@@ -32,12 +28,18 @@ def engineer(
     skills: dict[str, int] | None = None,
     lunch: bool = False,
 ) -> Engineer:
-    breaks = [{"window": {"start": at(12), "end": at(13)}, "duration_minutes": 30}] if lunch else []
+    breaks = (
+        [{"window": {"start": DAY.at("12:00"), "end": DAY.at("13:00")}, "duration_minutes": 30}]
+        if lunch
+        else []
+    )
     return Engineer.model_validate(
         {
             "id": eid,
             "start_location": place(km_east),
-            "shifts": [{"start": at(start), "end": at(end), "breaks": breaks}],
+            "shifts": [
+                {"start": DAY.after(hours=start), "end": DAY.after(hours=end), "breaks": breaks}
+            ],
             "skills": skills or {"washer": 1},
             "cost_per_hour": 40.0,
             "cost_per_km": 0.5,
@@ -60,16 +62,16 @@ def job(
         location=place(km_east),
         duration_minutes=minutes,
         priority=priority,
-        time_windows=[{"start": at(window[0]), "end": at(window[1])}],  # type: ignore[list-item]
+        time_windows=[{"start": DAY.after(hours=window[0]), "end": DAY.after(hours=window[1])}],  # type: ignore[list-item]
         skills=[{"skill": skill}],  # type: ignore[list-item]
-        earliest_start=None if release is None else at(release),
+        earliest_start=None if release is None else DAY.after(hours=release),
     )
 
 
 def scenario(jobs: list[Job], engineers: list[Engineer], **extra: Any) -> Scenario:
     return Scenario(
         name="test day",
-        planned_at=at(-2),
+        planned_at=DAY.after(hours=-2),
         problem=Problem.model_validate(
             {"name": "test day", "jobs": jobs, "engineers": engineers, "parts": CATALOGUE}
         ),

@@ -16,7 +16,7 @@ from dispatchopt.simulate import (
     to_markdown,
 )
 from dispatchopt.simulate.kpis import due_time, sla_tier
-from tests.simulate.days import at, engineer, first_fit, job, scenario
+from tests.simulate.days import DAY, engineer, first_fit, job, scenario
 
 
 def test_one_visit_day_adds_up() -> None:
@@ -40,12 +40,12 @@ def test_one_visit_day_adds_up() -> None:
 def test_emergency_called_at_nine_must_start_by_one() -> None:
     emergency = job("sos", 1, priority=9, release=9)
     assert sla_tier(emergency) == "emergency"
-    assert due_time(emergency, at(9)) == at(13)
+    assert due_time(emergency, DAY.at("09:00")) == DAY.at("13:00")
     # The day opens at 08:00 (bob), but the only washer engineer starts at 14:00.
     late = scenario(
         [emergency],
         [engineer("ann", start=14), engineer("bob", skills={"fridge": 1})],
-        events=[JobArrives(at=at(9), job_id="sos")],
+        events=[JobArrives(at=DAY.at("09:00"), job_id="sos")],
     )
     assert compute_kpis(simulate(late, GreedyNearest())).sla_compliance == {"emergency": 0.0}
 
@@ -76,7 +76,7 @@ def test_tables_have_one_column_per_policy_and_every_kpi() -> None:
     day = scenario(
         [job("a", 1), job("b", 2, release=10)],
         [engineer("ann")],
-        events=[JobArrives(at=at(10), job_id="b")],
+        events=[JobArrives(at=DAY.at("10:00"), job_id="b")],
     )
     table = [compute_kpis(simulate(day, p)) for p in (GreedyNearest(), BatchPlan(solver=first_fit))]
     csv = to_csv(table).splitlines()
@@ -93,5 +93,5 @@ def test_a_modelled_sla_deadline_wins_over_the_priority_rule() -> None:
 
     day = generate_scenario(60, 6, seed=3)
     urgent = next(j for j in day.problem.jobs if j.sla_tier == "urgent")
-    assert due_time(urgent, at(0), day.problem) == day.problem.sla_deadline(urgent)
-    assert due_time(urgent, at(0)) == at(8)
+    assert due_time(urgent, DAY.at("00:00"), day.problem) == day.problem.sla_deadline(urgent)
+    assert due_time(urgent, DAY.at("00:00")) == DAY.at("08:00")

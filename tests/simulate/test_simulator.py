@@ -22,7 +22,7 @@ from dispatchopt.simulate import (
     run_policies,
     simulate,
 )
-from tests.simulate.days import at, engineer, first_fit, job, scenario
+from tests.simulate.days import DAY, engineer, first_fit, job, scenario
 
 batch = BatchPlan(solver=first_fit)
 rolling = RollingReoptimisation(solver=first_fit, replan_every_minutes=30)
@@ -40,19 +40,19 @@ def test_greedy_sends_the_engineer_to_the_nearest_job_first() -> None:
     for a, b in zip(route.stops, route.stops[1:], strict=False):
         assert b.arrival - a.end == timedelta(seconds=b.travel_s)
         assert b.end - b.start == timedelta(minutes=60)
-    assert route.stops[0].start == at(8) + timedelta(seconds=route.stops[0].travel_s)
+    assert route.stops[0].start == DAY.at("08:00") + timedelta(seconds=route.stops[0].travel_s)
 
 
 def test_a_job_called_in_at_ten_is_missed_by_the_overnight_plan_only() -> None:
     day = scenario(
         [job("booked", 1), job("call", 2, release=10)],
         [engineer("ann")],
-        events=[JobArrives(at=at(10), job_id="call")],
+        events=[JobArrives(at=DAY.at("10:00"), job_id="call")],
     )
     assert served(simulate(day, batch)) == ["booked"]
     greedy = simulate(day, GreedyNearest())
     assert served(greedy) == ["booked", "call"]
-    assert greedy.plan.routes[0].stops[1].start >= at(10)
+    assert greedy.plan.routes[0].stops[1].start >= DAY.at("10:00")
     assert served(simulate(day, rolling)) == ["booked", "call"]
 
 
@@ -60,7 +60,7 @@ def test_a_cancelled_job_is_not_visited_and_not_counted_unserved() -> None:
     day = scenario(
         [job("a", 1, window=(8, 9)), job("b", 2, window=(14, 17))],
         [engineer("ann")],
-        events=[JobCancelled(at=at(9), job_id="b")],
+        events=[JobCancelled(at=DAY.at("09:00"), job_id="b")],
     )
     result = simulate(day, batch)
     assert served(result) == ["a"]
@@ -70,11 +70,11 @@ def test_a_cancelled_job_is_not_visited_and_not_counted_unserved() -> None:
 
 def test_a_job_waiting_for_its_part_is_not_started_before_delivery() -> None:
     day = scenario(
-        [job("wait", 1)], [engineer("ann")], events=[PartArrives(at=at(11), job_id="wait")]
+        [job("wait", 1)], [engineer("ann")], events=[PartArrives(at=DAY.at("11:00"), job_id="wait")]
     )
     assert served(simulate(day, batch)) == []
     result = simulate(day, GreedyNearest())
-    assert result.plan.routes[0].stops[0].start >= at(11)
+    assert result.plan.routes[0].stops[0].start >= DAY.at("11:00")
 
 
 def test_when_an_engineer_calls_in_sick_rolling_hands_the_work_to_a_colleague() -> None:
@@ -82,7 +82,7 @@ def test_when_an_engineer_calls_in_sick_rolling_hands_the_work_to_a_colleague() 
     day = scenario(
         jobs,
         [engineer("ann"), engineer("bob")],
-        events=[EngineerOff(at=at(7.25), engineer_id="ann")],
+        events=[EngineerOff(at=DAY.at("07:15"), engineer_id="ann")],
     )
     assert served(simulate(day, batch)) == []  # first_fit gave both to ann overnight
     result = simulate(day, rolling)
@@ -108,7 +108,7 @@ def test_lunch_is_taken_in_its_window_and_never_during_a_visit() -> None:
     route = simulate(day, GreedyNearest()).plan.routes[0]
     assert len(route.breaks) == 1
     brk = route.breaks[0]
-    assert at(12) <= brk.start and brk.end <= at(13)
+    assert DAY.at("12:00") <= brk.start and brk.end <= DAY.at("13:00")
     assert all(s.end <= brk.start or s.start >= brk.end for s in route.stops)
 
 
@@ -122,7 +122,7 @@ def test_the_executor_runs_policies_independently_with_the_same_results() -> Non
     day = scenario(
         [job("a", 1), job("b", 4), job("call", 2, release=9)],
         [engineer("ann")],
-        events=[JobArrives(at=at(9), job_id="call")],
+        events=[JobArrives(at=DAY.at("09:00"), job_id="call")],
     )
     policies = [GreedyNearest(), batch, rolling]
     alone = [compute_kpis(r) for r in run_policies(day, policies)]
@@ -194,12 +194,12 @@ def test_a_re_plan_never_uses_time_the_engineer_has_already_spent() -> None:
     # ann sets off at 08:00 for a 09:00 appointment; the 08:30 re-plan must start her at its door.
     day = scenario([job("a", 1, window=(9, 10)), job("b", 0.5)], [engineer("ann")])
     simulate(day, RollingReoptimisation(solver=spy, replan_every_minutes=30))
-    at_half_past = next(p for p in seen if p.name.endswith(at(8.5).isoformat()))
+    at_half_past = next(p for p in seen if p.name.endswith(DAY.at("08:30").isoformat()))
     ann = at_half_past.engineers[0]
-    assert ann.shifts[0].start == at(8.5)
+    assert ann.shifts[0].start == DAY.at("08:30")
     assert ann.start_location == day.problem.job_by_id["a"].location
     locked = at_half_past.job_by_id["a"].lock
-    assert locked is not None and locked.start == at(9)
+    assert locked is not None and locked.start == DAY.at("09:00")
 
 
 def test_rolling_can_re_plan_the_moment_a_call_comes_in() -> None:
@@ -212,15 +212,15 @@ def test_rolling_can_re_plan_the_moment_a_call_comes_in() -> None:
     day = scenario(
         [job("booked", 1), job("sos", 2, priority=9, release=9.25)],
         [engineer("ann")],
-        events=[JobArrives(at=at(9.25), job_id="sos")],
+        events=[JobArrives(at=DAY.at("09:15"), job_id="sos")],
     )
 
     def sos_start(policy: RollingReoptimisation) -> object:
         result = simulate(day, policy)
         return next(s.start for r in result.plan.routes for s in r.stops if s.job_id == "sos")
 
-    assert sos_start(RollingReoptimisation(solver=spy, replan_every_minutes=240)) >= at(12)
-    assert not any(name.endswith(at(9.25).isoformat()) for name in calls)
+    assert sos_start(RollingReoptimisation(solver=spy, replan_every_minutes=240)) >= DAY.at("12:00")
+    assert not any(name.endswith(DAY.at("09:15").isoformat()) for name in calls)
     eager = RollingReoptimisation(solver=spy, replan_every_minutes=240, replan_on=("job_arrives",))
-    assert sos_start(eager) < at(12)
-    assert any(name.endswith(at(9.25).isoformat()) for name in calls)
+    assert sos_start(eager) < DAY.at("12:00")
+    assert any(name.endswith(DAY.at("09:15").isoformat()) for name in calls)

@@ -2,74 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import date
 
 from dispatchopt.models import Problem
+from tests.days import Day
 
-DAY = datetime(2025, 6, 2, tzinfo=UTC)
-
-
-def at(clock: str) -> datetime:
-    """'09:30' on the scenario day."""
-    h, m = (int(p) for p in clock.split(":"))
-    return DAY + timedelta(hours=h, minutes=m)
-
-
-def engineer(
-    eid: str,
-    x: float = 0,
-    y: float = 0,
-    shift: tuple[str, str] = ("08:00", "17:00"),
-    breaks: list[tuple[str, str, float]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """An engineer dict starting and ending at (x, y)."""
-    return {
-        "id": eid,
-        "start_location": {"x": x, "y": y},
-        "shifts": [
-            {
-                "start": at(shift[0]),
-                "end": at(shift[1]),
-                "breaks": [
-                    {"window": {"start": at(a), "end": at(b)}, "duration_minutes": d}
-                    for a, b, d in breaks or []
-                ],
-            }
-        ],
-        **extra,
-    }
-
-
-def job(
-    jid: str,
-    x: float,
-    y: float,
-    minutes: float = 30,
-    windows: list[tuple[str, str]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A job dict at (x, y)."""
-    return {
-        "id": jid,
-        "location": {"x": x, "y": y},
-        "duration_minutes": minutes,
-        "time_windows": [{"start": at(a), "end": at(b)} for a, b in windows or []],
-        **extra,
-    }
-
-
-def problem(jobs: list[dict[str, Any]], engineers: list[dict[str, Any]], **extra: Any) -> Problem:
-    """A problem on x/y Euclidean travel at 60 km/h."""
-    return Problem.model_validate(
-        {
-            "jobs": jobs,
-            "engineers": engineers,
-            "travel": {"kind": "euclidean"},
-            **extra,
-        }
-    )
+DAY = Day(date(2025, 6, 2))
+at, engineer, job, problem = DAY.at, DAY.engineer, DAY.job, DAY.problem
 
 
 def fridge_and_boiler_day() -> Problem:

@@ -6,72 +6,18 @@ be checked on paper. The day is Monday 2024-03-04, in UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from dispatchopt.errors import InputError
-from dispatchopt.models import Plan, Problem, Violation
+from dispatchopt.models import Plan, Violation
 from dispatchopt.validate import is_valid, validate
+from tests.days import Day
 
-DAY = datetime(2024, 3, 4, tzinfo=UTC)
-
-
-def at(clock: str) -> datetime:
-    """'09:30' or '09:30:15' on the test day."""
-    parts = [int(p) for p in clock.split(":")] + [0]
-    return DAY.replace(hour=parts[0], minute=parts[1], second=parts[2])
-
-
-def engineer(
-    eid: str,
-    *,
-    x: float = 0,
-    y: float = 0,
-    shift: tuple[str, str] = ("08:00", "17:00"),
-    breaks: list[tuple[str, str, float]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "id": eid,
-        "start_location": {"x": x, "y": y},
-        "shifts": [
-            {
-                "start": at(shift[0]),
-                "end": at(shift[1]),
-                "breaks": [
-                    {"window": {"start": at(a), "end": at(b)}, "duration_minutes": m}
-                    for a, b, m in breaks or []
-                ],
-            }
-        ],
-        **extra,
-    }
-
-
-def job(
-    jid: str,
-    *,
-    x: float,
-    y: float = 0,
-    minutes: float = 60,
-    windows: list[tuple[str, str]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "id": jid,
-        "location": {"x": x, "y": y},
-        "duration_minutes": minutes,
-        "time_windows": [{"start": at(a), "end": at(b)} for a, b in windows or []],
-        **extra,
-    }
-
-
-def problem(jobs: list[dict[str, Any]], engineers: list[dict[str, Any]]) -> Problem:
-    return Problem.from_data(
-        {"jobs": jobs, "engineers": engineers, "travel": {"kind": "euclidean", "speed_kmh": 60}}
-    )
+DAY = Day(date(2024, 3, 4), job_minutes=60)
+at, engineer, job, problem = DAY.at, DAY.engineer, DAY.job, DAY.problem
 
 
 def stop(jid: str, start: str, end: str, arrival: str | None = None) -> dict[str, Any]:

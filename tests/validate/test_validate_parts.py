@@ -15,34 +15,31 @@ import pytest
 
 from dispatchopt.models import Plan, Problem, Rule, Violation
 from dispatchopt.validate import recompute_sla_compliance, validate
-from tests.validate.test_validate import at, engineer, job
+from tests.validate.test_validate import DAY, at, engineer, job
 
 
 def day(
     jobs: list[dict[str, Any]], engineers: list[dict[str, Any]] | None = None, **extra: Any
 ) -> Problem:
-    return Problem.from_data(
-        {
-            "jobs": jobs,
-            "engineers": engineers or [engineer("ana", van_stock={"drain_pump": 1})],
-            "travel": {"kind": "euclidean", "speed_kmh": 60},
-            "parts": [{"sku": "compressor"}, {"sku": "drain_pump"}, {"sku": "pcb"}],
-            "depots": [
-                {
-                    "id": "north",
-                    "location": {"x": 0, "y": 10},
-                    "opening_hours": [{"start": at("08:00"), "end": at("12:00")}],
-                    "stock": {"compressor": 1},
-                    "tools": ["torque_wrench"],
-                    "pickup_minutes": 10,
-                },
-                {"id": "south", "location": {"x": 0, "y": -10}, "pickup_minutes": 10},
-            ],
-            "part_arrivals": [
-                {"sku": "pcb", "quantity": 1, "depot_id": "south", "expected_at": at("14:00")}
-            ],
-            **extra,
-        }
+    return DAY.problem(
+        jobs,
+        engineers or [engineer("ana", van_stock={"drain_pump": 1})],
+        parts=[{"sku": "compressor"}, {"sku": "drain_pump"}, {"sku": "pcb"}],
+        depots=[
+            {
+                "id": "north",
+                "location": {"x": 0, "y": 10},
+                "opening_hours": [{"start": at("08:00"), "end": at("12:00")}],
+                "stock": {"compressor": 1},
+                "tools": ["torque_wrench"],
+                "pickup_minutes": 10,
+            },
+            {"id": "south", "location": {"x": 0, "y": -10}, "pickup_minutes": 10},
+        ],
+        part_arrivals=[
+            {"sku": "pcb", "quantity": 1, "depot_id": "south", "expected_at": at("14:00")}
+        ],
+        **extra,
     )
 
 
