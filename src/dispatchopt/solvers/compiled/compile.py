@@ -60,7 +60,8 @@ def compile_problem(
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
     for job in jobs_in_order:
-        verdict = allowed_vehicles(fleet, job, _windows(job, clock))
+        service = fleet.service(job)
+        verdict = allowed_vehicles(fleet, job, _windows(job, clock), service)
         if not isinstance(verdict, Rejection):
             verdict = parts_verdict(problem, job, verdict, vans, by_point, clock)
         if isinstance(verdict, Rejection):

@@ -130,10 +130,10 @@ class CompiledProblem:
     seed: int = 0
     """The seed the job order was shuffled with (0: the problem's order); heuristics that make
     random choices on this data draw from it too."""
-    _travel_memo: dict[tuple[str | None, int, int], npt.NDArray[np.int64]] = field(
+    _travel_memo: dict[tuple[str | None, int, int], npt.NDArray[np.int32]] = field(
         default_factory=dict, repr=False
     )
-    _distance_memo: list[npt.NDArray[np.int64]] = field(default_factory=list, repr=False)
+    _distance_memo: list[npt.NDArray[np.int32]] = field(default_factory=list, repr=False)
 
     @property
     def epoch(self) -> datetime:
@@ -154,16 +154,17 @@ class CompiledProblem:
         k = node - len(self.jobs)
         return self.visits[k] if 0 <= k < len(self.visits) else None
 
-    def travel(self, vehicle: int | None = None) -> npt.NDArray[np.int64]:
-        """Node-to-node travel seconds for ``vehicle`` (its vehicle profile, and the slowest time
-        of day within its shift when travel depends on it); the free-flow default without one."""
+    def travel(self, vehicle: int | None = None) -> npt.NDArray[np.int32]:
+        """Node-to-node travel seconds (int32) for ``vehicle`` (its vehicle profile, and the
+        slowest time of day within its shift when travel depends on it); the free-flow default
+        without one. Computed once per distinct profile."""
         p = self.node_point
         if vehicle is None:
-            return self.matrices.matrices.duration_s[np.ix_(p, p)].astype(np.int64)
+            return np.asarray(self.matrices.matrices.duration_s[np.ix_(p, p)], dtype=np.int32)
         key = self.travel_key(vehicle)
         if key not in self._travel_memo:
             full = self.matrices.durations_between(*key)
-            matrix = full[np.ix_(p, p)].astype(np.int64)
+            matrix = np.asarray(full[np.ix_(p, p)], dtype=np.int32)
             profile = self.matrices.profile_of(key[0])
             if profile is not None and self.departures:
                 # Rows of nodes whose departure time is roughly known are priced for departures
@@ -183,12 +184,12 @@ class CompiledProblem:
             return (profile, 0, 0)
         return (profile, veh.shift_start, veh.hard_end)
 
-    def distance(self) -> npt.NDArray[np.int64]:
-        """Node-to-node metres (computed once)."""
+    def distance(self) -> npt.NDArray[np.int32]:
+        """Node-to-node metres (int32, computed once)."""
         if not self._distance_memo:
             p = self.node_point
             self._distance_memo.append(
-                self.matrices.matrices.distance_m[np.ix_(p, p)].astype(np.int64)
+                np.asarray(self.matrices.matrices.distance_m[np.ix_(p, p)], dtype=np.int32)
             )
         return self._distance_memo[0]
 

@@ -7,6 +7,7 @@ rather than a Python loop over every (job, engineer) pair.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from dispatchopt.matrices import ProblemMatrices
 from dispatchopt.models import Job, Problem, UnassignedReason
@@ -43,7 +44,12 @@ class Fleet:
             for key, idx in groups.items()
         ]
         self._skilled: dict[tuple[tuple[str, int], ...], list[int]] = {}
-        self._levels: dict[str, list[int | None]] = {}
+        self._levels: dict[str, npt.NDArray[np.int64]] = {}
+        self._service: dict[tuple[object, ...], tuple[int, ...]] = {}
+        self.capacity = np.array(
+            [np.iinfo(np.int64).max if v.capacity is None else v.capacity for v in vehicles],
+            dtype=np.int64,
+        )
 
     def skilled(self, job: Job) -> list[int]:
         """Vehicles whose engineer meets every skill requirement (memoised per requirement set)."""
@@ -55,20 +61,31 @@ class Fleet:
         return self._skilled[key]
 
     def service(self, job: Job) -> tuple[int, ...]:
-        """On-site seconds per vehicle: the job's duration at each engineer's lead-skill level."""
-        if not job.duration_by_level:
-            seconds = round(job.duration_minutes * 60)
-            return (seconds,) * len(self.vehicles)
-        lead = job.skills[0].skill
-        if lead not in self._levels:
-            self._levels[lead] = [eng.skills.get(lead) for eng in self.engineers]
-        memo: dict[int | None, int] = {}
-        out = []
-        for level in self._levels[lead]:
-            if level not in memo:
-                memo[level] = round(job.duration_for_level(level) * 60)
-            out.append(memo[level])
-        return tuple(out)
+        """On-site seconds per vehicle: the job's duration at each engineer's lead-skill level
+        (one shared tuple for every job with the same durations)."""
+        lead = job.skills[0].skill if job.duration_by_level else None
+        key = (job.duration_minutes, tuple(sorted(job.duration_by_level.items())), lead)
+        if key in self._service:
+            return self._service[key]
+        if lead is None:
+            out = (round(job.duration_minutes * 60),) * len(self.vehicles)
+        else:
+            if lead not in self._levels:
+                self._levels[lead] = np.array(
+                    [eng.skills.get(lead, -1) for eng in self.engineers], dtype=np.int64
+                )
+            levels = self._levels[lead]
+            distinct = np.unique(levels)
+            seconds = np.array(
+                [
+                    round(job.duration_for_level(None if lv < 0 else int(lv)) * 60)
+                    for lv in distinct
+                ],
+                dtype=np.int64,
+            )
+            out = tuple(seconds[np.searchsorted(distinct, levels)].tolist())
+        self._service[key] = out
+        return out
 
     def reachable(
         self,
@@ -91,15 +108,11 @@ class Fleet:
         in_window = np.zeros(len(cand), dtype=bool)
         for a, b in wins:
             in_window |= np.maximum(a, earliest) <= np.minimum(b, latest)
-        return [int(i) for i in cand[fits & in_window]]
-
-
-def _capacity(vehicle: Vehicle) -> float:
-    return float("inf") if vehicle.capacity is None else vehicle.capacity
+        return list(cand[fits & in_window].tolist())
 
 
 def allowed_vehicles(
-    fleet: Fleet, job: Job, wins: list[tuple[int, int]]
+    fleet: Fleet, job: Job, wins: list[tuple[int, int]], service: tuple[int, ...]
 ) -> tuple[list[int], list[tuple[int, int]]] | Rejection:
     """The vehicles that could serve ``job`` inside ``wins``, or why none can (checked in a
     fixed order: engineers, skills, restrictions and locks, capacity, reachability)."""
@@ -116,7 +129,9 @@ def allowed_vehicles(
             UnassignedReason.NO_ENGINEER_WITH_SKILL,
             f"no engineer has the skills it needs ({needs})",
         )
-    permitted = [i for i in skilled if restriction_of(job, vehicles[i].engineer_id) is None]
+    permitted = skilled
+    if job.required_engineers or job.excluded_engineers or job.lock is not None:
+        permitted = [i for i in skilled if restriction_of(job, vehicles[i].engineer_id) is None]
     if not permitted:
         if job.lock is not None:
             return Rejection(
@@ -129,14 +144,17 @@ def allowed_vehicles(
             UnassignedReason.ENGINEER_RESTRICTIONS,
             "the engineers with the right skills are excluded or not among the required ones",
         )
-    loadable = [i for i in permitted if job.demand <= _capacity(vehicles[i])]
+    loadable = permitted
+    if job.demand:
+        room = fleet.capacity[np.asarray(permitted, dtype=np.int64)] >= job.demand
+        loadable = np.asarray(permitted, dtype=np.int64)[room].tolist()
     if not loadable:
         return Rejection(
             job.id,
             UnassignedReason.LOAD_EXCEEDS_CAPACITY,
             f"its load {job.demand} exceeds every eligible engineer's capacity",
         )
-    reachable = fleet.reachable(loadable, fleet.mats.job_point[job.id], fleet.service(job), wins)
+    reachable = fleet.reachable(loadable, fleet.mats.job_point[job.id], service, wins)
     if not reachable:
         if job.lock is not None and job.lock.start is not None:
             return Rejection(

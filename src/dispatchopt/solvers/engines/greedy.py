@@ -18,7 +18,13 @@ import numpy.typing as npt
 from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
 from dispatchopt.models.plan import PartUse
 from dispatchopt.solvers.capabilities import Capabilities
-from dispatchopt.solvers.compiled import CompiledProblem, CompiledVisit, Vehicle, compile_problem
+from dispatchopt.solvers.compiled import (
+    CompiledJob,
+    CompiledProblem,
+    CompiledVisit,
+    Vehicle,
+    compile_problem,
+)
 from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
@@ -80,7 +86,7 @@ def _earliest_start(windows: tuple[tuple[int, int], ...], ready: int) -> int | N
     return None
 
 
-def _append(st: _State, target: _Target, travel: npt.NDArray[np.int64], release: int) -> bool:
+def _append(st: _State, target: _Target, travel: npt.NDArray[np.int32], release: int) -> bool:
     """Append ``target`` to ``st`` in place (taking breaks that fall due first); False if the
     route could no longer get home in time, leaving ``st`` partly changed (callers use a copy)."""
     veh = st.vehicle
@@ -118,7 +124,7 @@ def _append(st: _State, target: _Target, travel: npt.NDArray[np.int64], release:
 
 
 def _departure(
-    veh: Vehicle, first: _Leg, taken: list[tuple[int, int]], travel: npt.NDArray[np.int64]
+    veh: Vehicle, first: _Leg, taken: list[tuple[int, int]], travel: npt.NDArray[np.int32]
 ) -> int:
     """Leave as late as the first visit allows; a break that would fall inside the first drive
     is taken on the way, so the engineer leaves before it."""
@@ -184,67 +190,49 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
     node_preds: dict[int, list[int]] = {j.node: [] for j in cp.jobs}
     for before, after, _ in cp.precedences:
         node_preds[after].append(before)
+    fleet = _FleetArrays(cp, states)
     waiting = sorted(cp.jobs, key=lambda j: (j.lock_start is None, j.windows[0][0], j.node))
     progress = True
     while waiting and progress:
         progress = False
-        for job in list(waiting):
+        still: list[CompiledJob] = []
+        for job in waiting:
             preds = node_preds[job.node]
             if any(p not in end_of for p in preds):
+                still.append(job)
                 continue
-            waiting.remove(job)
             progress = True
             release = max((end_of[p] for p in preds), default=0)
             target = _Target(job.node, job.windows, 0, job.job_id)
             best: tuple[tuple[int, int, int], _State, int | None] | None = None
-            for v in job.allowed:
+            for first_leg, v, pool in _candidates(cp, job, states, shelves, pool_visit, fleet):
+                if best is not None and first_leg > best[0][0]:
+                    break  # the nearest feasible engineer is known: the rest are farther
                 st = states[v]
                 travel = cp.travel(v)
-                cap = st.vehicle.capacity
-                if cap is not None and st.load + job.demand > cap:
-                    continue
-                short = {
-                    sku: q - st.van.get(sku, 0) for sku, q in job.parts if st.van.get(sku, 0) < q
-                }
-                no_tools = set(job.tools) - st.tools
-                options: list[int | None] = (
-                    [None]
-                    if not short and not no_tools
-                    else [
-                        k
-                        for k, shelf in enumerate(shelves)
-                        if k in pool_visit
-                        and no_tools <= cp.pools[k].tools
-                        and all(
-                            shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= q
-                            for sku, q in short.items()
-                        )
-                    ]
-                )
-                for pool in options:
-                    trial = _copy(st)
-                    if pool is not None:
-                        visit = pool_visit[pool]
-                        pick = _Target(
-                            visit.node,
-                            visit.windows,
-                            visit.service,
-                            visit.depot_id,
-                            pool,
-                            tuple(sorted(short.items())),
-                        )
-                        if not _append(trial, pick, travel, 0):
-                            continue
-                    if not _append(trial, _with_service(target, job.service[v]), travel, release):
-                        continue
-                    first_stop = job.node if pool is None else pool_visit[pool].node
-                    key = (
-                        int(travel[st.node, first_stop]),
-                        trial.legs[-1].start,
-                        v,
+                trial = _copy(st)
+                if pool is not None:
+                    visit = pool_visit[pool]
+                    short = {
+                        sku: q - st.van.get(sku, 0)
+                        for sku, q in job.parts
+                        if st.van.get(sku, 0) < q
+                    }
+                    pick = _Target(
+                        visit.node,
+                        visit.windows,
+                        visit.service,
+                        visit.depot_id,
+                        pool,
+                        tuple(sorted(short.items())),
                     )
-                    if best is None or key < best[0]:
-                        best = (key, trial, pool)
+                    if not _append(trial, pick, travel, 0):
+                        continue
+                if not _append(trial, _with_service(target, job.service[v]), travel, release):
+                    continue
+                key = (first_leg, trial.legs[-1].start, v)
+                if best is None or key < best[0]:
+                    best = (key, trial, pool)
             if best is None:
                 continue
             _, trial, pool = best
@@ -259,8 +247,10 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
                 trial.van[sku] -= q
             trial.load += job.demand
             states[v] = trial
+            fleet.update(v, trial)
             end_of[job.node] = trial.legs[-1].end
             served.add(job.job_id)
+        waiting = still
     routes = [_route(cp, st, cp.travel(v)) for v, st in enumerate(states) if st.legs]
     plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
     plan.summary = summarize(
@@ -269,11 +259,103 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
     return plan
 
 
+class _FleetArrays:
+    """Where each vehicle is and how loaded, as arrays, so that a job's candidate engineers
+    are sorted by their drive to it without a Python loop over every engineer."""
+
+    def __init__(self, cp: CompiledProblem, states: list[_State]) -> None:
+        self.node = np.array([st.node for st in states], dtype=np.int64)
+        self.time = np.array([st.time for st in states], dtype=np.int64)
+        self.load = np.array([st.load for st in states], dtype=np.int64)
+        self.capacity = np.array(
+            [
+                np.iinfo(np.int64).max if st.vehicle.capacity is None else st.vehicle.capacity
+                for st in states
+            ],
+            dtype=np.int64,
+        )
+        self.end_node = np.array([st.vehicle.end_node for st in states], dtype=np.int64)
+        self.hard_end = np.array([st.vehicle.hard_end for st in states], dtype=np.int64)
+        groups: dict[tuple[str | None, int, int], list[int]] = {}
+        for v in range(len(states)):
+            groups.setdefault(cp.travel_key(v), []).append(v)
+        self.group_of = np.zeros(len(states), dtype=np.int64)
+        self.matrices = []
+        for k, members in enumerate(groups.values()):
+            self.group_of[members] = k
+            self.matrices.append(cp.travel(members[0]))
+
+    def update(self, v: int, st: _State) -> None:
+        """Vehicle ``v`` has a new state."""
+        self.node[v], self.time[v], self.load[v] = st.node, st.time, st.load
+
+    def drives(
+        self, vehicles: npt.NDArray[np.int64], target: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Seconds from each vehicle's position to ``target``, and from there to its end."""
+        go = np.empty(len(vehicles), dtype=np.int64)
+        back = np.empty(len(vehicles), dtype=np.int64)
+        groups = self.group_of[vehicles]
+        for k, matrix in enumerate(self.matrices):
+            mask = groups == k
+            if mask.any():
+                members = vehicles[mask]
+                go[mask] = matrix[self.node[members], target]
+                back[mask] = matrix[target, self.end_node[members]]
+        return go, back
+
+
+def _candidates(
+    cp: CompiledProblem,
+    job: CompiledJob,
+    states: list[_State],
+    shelves: list[dict[str, int | None]],
+    pool_visit: dict[int, CompiledVisit],
+    fleet: _FleetArrays,
+) -> list[tuple[int, int, int | None]]:
+    """``(drive to the first stop, vehicle, shelf to restock at or None)`` for every vehicle
+    that might take ``job``, nearest first; vehicles that could not reach it inside its
+    windows and get home even without breaks are left out (breaks only delay)."""
+    allowed = np.asarray(job.allowed, dtype=np.int64)
+    if not len(allowed):
+        return []
+    allowed = allowed[fleet.load[allowed] + job.demand <= fleet.capacity[allowed]]
+    go, back = fleet.drives(allowed, job.node)
+    service = np.asarray(job.service, dtype=np.int64)[allowed]
+    start = np.maximum(fleet.time[allowed] + go, job.windows[0][0])
+    fits = (start <= job.windows[-1][1]) & (start + service + back <= fleet.hard_end[allowed])
+    out: list[tuple[int, int, int | None]] = []
+    if not job.parts and not job.tools:
+        keep = allowed[fits]
+        for t, v in sorted(zip(go[fits].tolist(), keep.tolist(), strict=True)):
+            out.append((t, v, None))
+        return out
+    for v in allowed.tolist():
+        st = states[v]
+        short = {sku: q - st.van.get(sku, 0) for sku, q in job.parts if st.van.get(sku, 0) < q}
+        no_tools = set(job.tools) - st.tools
+        if not short and not no_tools:
+            out.append((int(cp.travel(v)[st.node, job.node]), v, None))
+            continue
+        for k, shelf in enumerate(shelves):
+            if (
+                k in pool_visit
+                and no_tools <= cp.pools[k].tools
+                and all(
+                    shelf.get(sku, 0) is None or (shelf.get(sku) or 0) >= q
+                    for sku, q in short.items()
+                )
+            ):
+                out.append((int(cp.travel(v)[st.node, pool_visit[k].node]), v, k))
+    out.sort(key=lambda c: (c[0], c[1], -1 if c[2] is None else c[2]))
+    return out
+
+
 def _with_service(target: _Target, service: int) -> _Target:
     return _Target(target.node, target.windows, service, target.job_id)
 
 
-def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int64]) -> Route:
+def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int32]) -> Route:
     veh = st.vehicle
     distance = cp.distance()
 

@@ -150,9 +150,9 @@ def _problem_data(cp: CompiledProblem, fleet: _Fleet) -> ProblemData:
         for job in cp.jobs
     ]
     depots = [pyvrp.Depot(location=node) for node in fleet.depots]
-    durations = [cp.travel(v) for v in fleet.profiles]
+    durations = [cp.travel(v).astype(np.int64) for v in fleet.profiles]
     # In travel_time mode the "distance" PyVRP minimises is driving seconds.
-    distance = cp.distance() if kind != "travel_time" else None
+    distance = cp.distance().astype(np.int64) if kind != "travel_time" else None
     distances = [distance if distance is not None else d for d in durations]
     profile_of = {cp.travel_key(v): p for p, v in enumerate(fleet.profiles)}
     vehicle_types = []
@@ -194,7 +194,7 @@ class _Schedule:
 
 
 def _forward(
-    cp: CompiledProblem, v: int, nodes: list[int], departure: int, travel: npt.NDArray[np.int64]
+    cp: CompiledProblem, v: int, nodes: list[int], departure: int, travel: npt.NDArray[np.int32]
 ) -> _Schedule:
     """Each stop starts on arrival or when its window opens, whichever is later."""
     veh = cp.vehicles[v]
@@ -208,7 +208,7 @@ def _forward(
 
 
 def _latest_departure(
-    cp: CompiledProblem, v: int, nodes: list[int], back_by: int, travel: npt.NDArray[np.int64]
+    cp: CompiledProblem, v: int, nodes: list[int], back_by: int, travel: npt.NDArray[np.int32]
 ) -> int:
     """The latest departure that still starts every stop in its window and is back by
     ``back_by``."""

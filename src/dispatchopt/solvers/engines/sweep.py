@@ -16,7 +16,7 @@ from dispatchopt.solvers.compiled import CompiledProblem
 
 
 def route_end_time(
-    cp: CompiledProblem, travel: npt.NDArray[np.int64], vehicle: int, nodes: list[int]
+    cp: CompiledProblem, travel: npt.NDArray[np.int32], vehicle: int, nodes: list[int]
 ) -> int | None:
     """Arrival back home if ``vehicle`` can serve ``nodes`` in order (windows, shift), else None."""
     veh = cp.vehicles[vehicle]
@@ -82,7 +82,7 @@ def sweep_routes(cp: CompiledProblem) -> list[list[int]]:
     return routes
 
 
-def _polar_order(cp: CompiledProblem, travel: npt.NDArray[np.int64]) -> list[int]:
+def _polar_order(cp: CompiledProblem, travel: npt.NDArray[np.int32]) -> list[int]:
     """Job nodes by angle around the first vehicle's start, or by travel time from it when the
     problem has no coordinates (a user-supplied matrix)."""
     problem = cp.problem
