@@ -23,11 +23,9 @@ from dispatchopt.geo import (
     Euclidean,
     GivenMatrix,
     Haversine,
-    OsrmTable,
     TravelMatrices,
     TravelModel,
 )
-from dispatchopt.geo.road_graph import load_road_graph
 from dispatchopt.geo.time_dependent import SpeedProfile, slot_duration, travel_time_at
 from dispatchopt.geo.vehicle import VehicleProfile
 from dispatchopt.models import Location, Problem
@@ -59,12 +57,16 @@ def travel_model(settings: TravelSettings) -> TravelModel:
         return GivenMatrix.from_file(settings.path)
     model: TravelModel
     if settings.kind == "road_graph":
+        from dispatchopt.geo.road_graph import load_road_graph  # networkx: only when asked for
+
         model = load_road_graph(
             settings.path,
             access_speed_kmh=settings.access_speed_kmh,
             max_snap_m=settings.max_snap_m,
         )
     else:
+        from dispatchopt.geo.osrm import OsrmTable
+
         model = OsrmTable(
             base_url=settings.base_url,
             profile=settings.profile,

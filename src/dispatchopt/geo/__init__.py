@@ -1,11 +1,15 @@
-"""Geography: turns points into travel duration and distance matrices (knows no solver or model)."""
+"""Geography: turns points into travel duration and distance matrices (knows no solver or model).
+
+The road graph (networkx) and the OSRM client load on first use, so ``import dispatchopt.geo``
+stays light; ``from dispatchopt.geo import RoadGraph, OsrmTable`` works as before.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from dispatchopt.geo.cache import CachedTravelModel
 from dispatchopt.geo.distance import Euclidean, GivenMatrix, Haversine, haversine_km
 from dispatchopt.geo.errors import TravelServiceError, TravelServiceWarning
 from dispatchopt.geo.matrix import TravelMatrices, TravelModel
-from dispatchopt.geo.osrm import OsrmTable
-from dispatchopt.geo.road_graph import ROAD_CLASS_SPEEDS_KMH, RoadGraph
 from dispatchopt.geo.time_dependent import (
     SpeedProfile,
     TimeDependentTravel,
@@ -15,6 +19,28 @@ from dispatchopt.geo.time_dependent import (
     travel_times_at,
 )
 from dispatchopt.geo.vehicle import VehicleProfile
+
+if TYPE_CHECKING:
+    from dispatchopt.geo.osrm import OsrmTable
+    from dispatchopt.geo.road_graph import ROAD_CLASS_SPEEDS_KMH, RoadGraph
+
+_LAZY = {
+    "OsrmTable": "dispatchopt.geo.osrm",
+    "ROAD_CLASS_SPEEDS_KMH": "dispatchopt.geo.road_graph",
+    "RoadGraph": "dispatchopt.geo.road_graph",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the road graph (networkx) and the OSRM client only when they are first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dispatchopt.geo' has no attribute {name!r}")
+
 
 __all__ = [
     "ROAD_CLASS_SPEEDS_KMH",

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import vrplib
 
 from dispatchopt.errors import FormatError, InputError
 from dispatchopt.models import (
@@ -39,6 +38,8 @@ def _parse(path: Path, instance_format: str) -> dict[str, Any]:
     """Run the ``vrplib`` parser, turning whatever it raises on a broken file into FormatError."""
     if not path.is_file():
         raise FormatError([("path", str(path), "no such file")])
+    import vrplib  # only a benchmark file needs the parser
+
     try:
         # vrplib warns (and then fails) on empty sections; the failure is what we report.
         with warnings.catch_warnings():

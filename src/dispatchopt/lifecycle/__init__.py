@@ -1,5 +1,10 @@
 """The ticket lifecycle around the solver: state machine, event log, SLA hooks, the bridge to
-``Problem``/``Plan``, and a SQL store (SQLite by default, PostgreSQL by URL)."""
+``Problem``/``Plan``, and a SQL store (SQLite by default, PostgreSQL by URL).
+
+The SQL store (SQLAlchemy) loads on first use of ``SqlStore`` or ``open_store``.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from dispatchopt.lifecycle.commands import (
     Arrive,
@@ -34,13 +39,7 @@ from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.machine import ALLOWED_FROM, apply, create, repeat_visit, replay
 from dispatchopt.lifecycle.planning import plan_to_commands, plannable_tickets, tickets_to_problem
 from dispatchopt.lifecycle.sla import PausedInterval, SlaIntervals, sla_intervals
-from dispatchopt.lifecycle.store import (
-    DEFAULT_DB,
-    SavedPlan,
-    SqlStore,
-    TicketRepository,
-    open_store,
-)
+from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan, TicketRepository
 from dispatchopt.lifecycle.ticket import (
     FINAL_STATES,
     MOVABLE_STATES,
@@ -49,6 +48,23 @@ from dispatchopt.lifecycle.ticket import (
     TicketSpec,
     TicketState,
 )
+
+if TYPE_CHECKING:
+    from dispatchopt.lifecycle.store.sql import SqlStore, open_store
+
+_LAZY = frozenset({"SqlStore", "open_store"})
+
+
+def __getattr__(name: str) -> Any:
+    """Load the SQLAlchemy store only when ``SqlStore`` or ``open_store`` is first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module("dispatchopt.lifecycle.store.sql"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dispatchopt.lifecycle' has no attribute {name!r}")
+
 
 __all__ = [
     "ALLOWED_FROM",

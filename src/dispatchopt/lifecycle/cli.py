@@ -1,4 +1,8 @@
-"""The ``dispatchopt tickets`` sub-commands and the plan-from-database entry point."""
+"""The ``dispatchopt tickets`` sub-commands and the plan-from-database entry point.
+
+Building ``tickets_app`` imports nothing heavy: each command loads the SQL store (SQLAlchemy)
+when it runs, so ``dispatchopt --help`` and unrelated commands never pay for it.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from dispatchopt.lifecycle.commands import parse_command
 from dispatchopt.lifecycle.importing import import_batch, read_import
 from dispatchopt.lifecycle.planning import plannable_tickets, tickets_to_problem
 from dispatchopt.lifecycle.sla import sla_intervals
-from dispatchopt.lifecycle.store import DEFAULT_DB, open_store
+from dispatchopt.lifecycle.store.repository import DEFAULT_DB
 from dispatchopt.lifecycle.ticket import TicketState
 from dispatchopt.models import Plan, Problem, TravelSettings
 
@@ -60,6 +64,8 @@ def import_cmd(
     actor: Actor = "import",
 ) -> None:
     """Open the file's tickets (logging each intake step) and store its engineers and stock."""
+    from dispatchopt.lifecycle.store.sql import open_store
+
     try:
         batch = read_import(file)
         with open_store(db) as store:
@@ -80,6 +86,8 @@ def list_cmd(
     ] = None,
 ) -> None:
     """One line per ticket: state, version, engineer and start."""
+    from dispatchopt.lifecycle.store.sql import open_store
+
     try:
         with open_store(db) as store:
             found = store.tickets(state or None)
@@ -100,6 +108,8 @@ def show_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
 ) -> None:
     """A ticket's state, its event log and its SLA timeline."""
+    from dispatchopt.lifecycle.store.sql import open_store
+
     try:
         with open_store(db) as store:
             ticket = store.get(ticket_id)
@@ -162,6 +172,8 @@ def do_cmd(
         if not sep:
             raise _fail(InputError([("--set", item, "expected key=value")]))
         payload[key] = value
+    from dispatchopt.lifecycle.store.sql import open_store
+
     try:
         cmd = parse_command(command, payload)
         with open_store(db) as store:
@@ -186,6 +198,8 @@ def plan_from_db(
     from the database, write the schedule back as ``schedule``/``unschedule`` commands, and
     return the plan. Days are UTC days. If a ticket changed while the solver ran, nothing is
     written and :class:`~dispatchopt.lifecycle.errors.VersionConflict` names the stale ones."""
+    from dispatchopt.lifecycle.store.sql import open_store
+
     if solve is None:
         from dispatchopt.solvers.front_door import solve as front_door
 

@@ -1,17 +1,55 @@
-"""Policy simulator: replays a scenario's day under dispatch policies and scores them with KPIs."""
+"""Policy simulator: replays a scenario's day under dispatch policies and scores them with KPIs.
 
-from dispatchopt.simulate.compare import run_policies, simulate_command
-from dispatchopt.simulate.kpis import Kpis, compute_kpis, rich_table, to_csv, to_markdown
-from dispatchopt.simulate.policies import (
-    BatchPlan,
-    DispatchPolicy,
-    GreedyNearest,
-    RollingReoptimisation,
-    parse_policy,
-    plan_queues,
-)
-from dispatchopt.simulate.simulator import SimulationResult, simulate
-from dispatchopt.simulate.state import DispatchState
+The simulator, policies and KPIs load on first use, so registering the ``simulate`` command
+(``dispatchopt.simulate.cli``) imports none of them.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dispatchopt.simulate.compare import run_policies, simulate_command
+    from dispatchopt.simulate.kpis import Kpis, compute_kpis, rich_table, to_csv, to_markdown
+    from dispatchopt.simulate.policies import (
+        BatchPlan,
+        DispatchPolicy,
+        GreedyNearest,
+        RollingReoptimisation,
+        parse_policy,
+        plan_queues,
+    )
+    from dispatchopt.simulate.simulator import SimulationResult, simulate
+    from dispatchopt.simulate.state import DispatchState
+
+_LAZY = {
+    "run_policies": "dispatchopt.simulate.compare",
+    "simulate_command": "dispatchopt.simulate.compare",
+    "Kpis": "dispatchopt.simulate.kpis",
+    "compute_kpis": "dispatchopt.simulate.kpis",
+    "rich_table": "dispatchopt.simulate.kpis",
+    "to_csv": "dispatchopt.simulate.kpis",
+    "to_markdown": "dispatchopt.simulate.kpis",
+    "BatchPlan": "dispatchopt.simulate.policies",
+    "DispatchPolicy": "dispatchopt.simulate.policies",
+    "GreedyNearest": "dispatchopt.simulate.policies",
+    "RollingReoptimisation": "dispatchopt.simulate.policies",
+    "parse_policy": "dispatchopt.simulate.policies",
+    "plan_queues": "dispatchopt.simulate.policies",
+    "SimulationResult": "dispatchopt.simulate.simulator",
+    "simulate": "dispatchopt.simulate.simulator",
+    "DispatchState": "dispatchopt.simulate.state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the simulator's modules only when one of their names is first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dispatchopt.simulate' has no attribute {name!r}")
+
 
 __all__ = [
     "BatchPlan",

@@ -13,6 +13,9 @@ from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
 from dispatchopt.models import Engineer, Plan
 
+DEFAULT_DB = "dispatchopt.db"
+"""The database a CLI command uses when given none: a SQLite file in the working directory."""
+
 
 class SavedPlan(BaseModel):
     """What writing a plan back did: the plan's row id and each command applied, in order."""

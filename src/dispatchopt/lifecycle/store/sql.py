@@ -19,13 +19,10 @@ from dispatchopt.lifecycle.errors import Conflict, DuplicateTicket, TicketNotFou
 from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.planning import plan_to_commands
 from dispatchopt.lifecycle.store.migrations import migrate
-from dispatchopt.lifecycle.store.repository import SavedPlan
+from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan
 from dispatchopt.lifecycle.store.schema import engineers, parts_stock, plans, ticket_events, tickets
 from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
 from dispatchopt.models import Engineer, Plan
-
-DEFAULT_DB = "dispatchopt.db"
-"""The database a CLI command uses when given none: a SQLite file in the working directory."""
 
 _WRITE = "dispatchopt_write"
 
