@@ -69,9 +69,18 @@ def test_the_front_door_says_why_it_chose_each_engine_and_strategy() -> None:
     breaks = DAY.problem(
         [DAY.job("a", 1, 1)], [DAY.engineer("ana", breaks=[("12:00", "13:00", 30)])]
     )
-    assert choose_engine(breaks)[0] == "ortools"
+    assert choose_engine(breaks)[0] == "vroom+ortools"
     assert "breaks" in choose_engine(breaks)[1]
+    assert choose_strategy(breaks, engine="vroom+ortools")[0] == "hybrid"
     assert choose_strategy(breaks, engine="ortools") == ("whole_day", "fewer than 300 jobs")
+    depots = DAY.problem(
+        [DAY.job("fridge", 1, 1, parts=[{"sku": "compressor"}])],
+        [DAY.engineer("ana")],
+        parts=[{"sku": "compressor"}],
+        depots=[{"id": "d", "location": {"x": 0, "y": 1}, "stock": {"compressor": 1}}],
+    )
+    engine, why = choose_engine(depots)
+    assert engine == "ortools" and "depots" in why
     precedence = DAY.problem(
         [DAY.job("a", 1, 1), DAY.job("b", 2, 2, after=["a"])], [DAY.engineer("ana")]
     )

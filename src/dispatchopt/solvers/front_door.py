@@ -19,6 +19,7 @@ from dispatchopt.solvers.engines import Engine
 from dispatchopt.solvers.engines.greedy import Greedy
 from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig
 from dispatchopt.solvers.engines.pyvrp import PyVrp, pyvrp_available
+from dispatchopt.solvers.engines.vroom import Vroom
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.strategies import (
@@ -27,16 +28,18 @@ from dispatchopt.solvers.strategies import (
     Member,
     decomposed,
     departure_pass,
+    hybrid,
     portfolio,
     whole_day,
     why_not_decompose,
+    why_not_hybrid,
 )
 from dispatchopt.solvers.strategies.portfolio import Submitter
 
-EngineName = Literal["auto", "ortools", "pyvrp", "greedy"]
-StrategyName = Literal["auto", "whole_day", "decompose", "departure_pass"]
-ENGINES = ("auto", "ortools", "pyvrp", "greedy")
-STRATEGIES = ("auto", "whole_day", "decompose", "departure_pass")
+EngineName = Literal["auto", "ortools", "pyvrp", "vroom", "greedy"]
+StrategyName = Literal["auto", "whole_day", "hybrid", "decompose", "departure_pass"]
+ENGINES = ("auto", "ortools", "pyvrp", "vroom", "greedy")
+STRATEGIES = ("auto", "whole_day", "hybrid", "decompose", "departure_pass")
 
 
 def choose_engine(
@@ -44,22 +47,36 @@ def choose_engine(
 ) -> tuple[str, str]:
     """The engine that will run and why, e.g. ``("ortools", "the day has breaks")``."""
     if engine not in ENGINES:
-        raise InputError([("engine", engine, "must be auto, ortools, pyvrp or greedy")])
+        raise InputError([("engine", engine, "must be auto, ortools, pyvrp, vroom or greedy")])
     if engine in ("ortools", "greedy"):
         return engine, "asked for"
     caps = caps or Capabilities.of(problem)
+    if engine == "vroom":
+        why = Vroom().unsupported(caps)
+        if why is not None:
+            raise InputError([("engine", engine, f"VROOM cannot keep every rule here: {why}")])
+        return "vroom", "asked for"
     reason = PyVrp().unsupported(caps)
     if engine == "pyvrp":
         if not pyvrp_available():
             raise InputError(
-                [("engine", engine, "PyVRP is not installed: pip install 'dispatchopt[pyvrp]'")]
+                [
+                    (
+                        "engine",
+                        engine,
+                        "PyVRP is missing (a dependency of dispatchopt: reinstall it)",
+                    )
+                ]
             )
         if reason is not None:
             raise InputError([("engine", engine, f"PyVRP cannot model this problem: {reason}")])
         return "pyvrp", "asked for"
     if reason is None:
         return "pyvrp", "pure VRPTW"
-    return "ortools", reason
+    why_not_vroom = why_not_hybrid(caps)
+    if why_not_vroom is None:
+        return "vroom+ortools", f"PyVRP cannot ({reason}); VROOM explores, OR-Tools finishes"
+    return "ortools", f"{reason}; VROOM cannot either ({why_not_vroom})"
 
 
 def choose_strategy(
@@ -73,9 +90,20 @@ def choose_strategy(
     """The strategy that will run and why."""
     if strategy not in STRATEGIES:
         raise InputError(
-            [("strategy", strategy, "must be auto, whole_day, decompose or departure_pass")]
+            [
+                (
+                    "strategy",
+                    strategy,
+                    "must be auto, whole_day, hybrid, decompose or departure_pass",
+                )
+            ]
         )
     caps = caps or Capabilities.of(problem)
+    if strategy == "hybrid":
+        why = why_not_hybrid(caps)
+        if why is not None:
+            raise InputError([("strategy", strategy, f"VROOM cannot explore this day: {why}")])
+        return strategy, "asked for"
     if strategy == "decompose":
         why = why_not_decompose(caps)
         if why is not None:
@@ -85,6 +113,8 @@ def choose_strategy(
         return strategy, "asked for"
     if warm_started:
         return "whole_day", "starts from the given plan"
+    if engine == "vroom+ortools":
+        return "hybrid", "greedy first, VROOM explores, OR-Tools finishes"
     if engine != "ortools":
         return "whole_day", f"{engine} plans the whole day"
     if caps.jobs < DECOMPOSE_FROM_JOBS:
@@ -126,9 +156,13 @@ def solve(
     plan_with, why_strategy = choose_strategy(
         problem, strategy, engine=chosen, caps=caps, warm_started=initial_plan is not None
     )
+    if chosen == "vroom+ortools" and plan_with != "hybrid":
+        chosen = "ortools"
     notes = [f"engine {chosen}: {why_engine}", f"strategy {plan_with}: {why_strategy}"]
     runner = _engine(chosen, config)
-    if plan_with == "decompose":
+    if plan_with == "hybrid":
+        plan = hybrid(problem, deadline=stop, seed=seed, config=config, progress=progress)
+    elif plan_with == "decompose":
         plan = decomposed(
             problem, runner, deadline=stop, seed=seed, config=config, progress=progress
         )
@@ -179,6 +213,8 @@ def solve_portfolio(
 def _engine(name: str, config: SearchConfig | None) -> Engine:
     if name == "pyvrp":
         return PyVrp()
+    if name == "vroom":
+        return Vroom()
     if name == "greedy":
         return Greedy()
     return OrTools(config)

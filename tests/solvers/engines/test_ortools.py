@@ -9,7 +9,7 @@ from dispatchopt.models import UnassignedReason
 from dispatchopt.solvers.engines.ortools import solve_ortools as solve
 from dispatchopt.solvers.progress import SolveProgress
 from dispatchopt.validate import validate
-from tests.solvers.scenarios import engineer, fridge_and_boiler_day, job, problem
+from tests.solvers.scenarios import at, engineer, fridge_and_boiler_day, job, problem
 
 
 def _served(plan):  # type: ignore[no-untyped-def]
@@ -160,3 +160,18 @@ def test_a_day_without_engineers_explains_every_job() -> None:
             ("a", UnassignedReason.NO_ENGINEERS),
             ("b", UnassignedReason.NO_ENGINEERS),
         ]
+
+
+def test_a_successor_locked_too_early_for_its_predecessor_is_left_out_not_fatal() -> None:
+    # Found by hypothesis: j2 must follow j1, but both are locked so that j2 would start
+    # before j1 ends; the day must still plan (j2 unassigned), not fail as infeasible.
+    day = problem(
+        [
+            job("j1", 0, 4, 5, lock={"engineer_id": "e2", "start": at("09:01")}),
+            job("j2", 0, 0, 5, after=["j1"], lock={"engineer_id": "e3", "start": at("09:02")}),
+        ],
+        [engineer("e2"), engineer("e3")],
+    )
+    plan = solve(day, time_limit=0.5)
+    assert validate(day, plan) == []
+    assert [u.job_id for u in plan.unassigned] == ["j2"]

@@ -10,6 +10,8 @@ from dispatchopt.solvers.strategies.decomposed import (
     why_not_decompose,
 )
 from dispatchopt.solvers.strategies.departure_pass import departure_pass, depends_on_time_of_day
+from dispatchopt.solvers.strategies.groups import improve_by_groups
+from dispatchopt.solvers.strategies.hybrid import hybrid, why_not_hybrid
 from dispatchopt.solvers.strategies.portfolio import (
     DEFAULT_MEMBERS,
     Member,
@@ -26,10 +28,13 @@ __all__ = [
     "decomposed",
     "departure_pass",
     "depends_on_time_of_day",
+    "hybrid",
+    "improve_by_groups",
     "plan_rank",
     "portfolio",
     "route_groups",
     "sub_problem",
     "whole_day",
     "why_not_decompose",
+    "why_not_hybrid",
 ]

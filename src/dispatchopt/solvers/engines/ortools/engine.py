@@ -45,6 +45,9 @@ class OrTools:
     """The OR-Tools engine with its search settings, as strategies hold it."""
 
     config: SearchConfig | None = None
+    cold_start: bool = True
+    """When the engine rejects the routes it is given, build its own (``False``: hand the
+    given plan back unchanged, as an improvement step must)."""
     name: str = NAME
 
     def unsupported(self, caps: Capabilities) -> str | None:
@@ -63,8 +66,13 @@ class OrTools:
         """Plan ``cp`` until ``deadline``, starting from ``initial``'s routes when they hold."""
         del seed  # the seed already shaped cp's job order, which steers this engine
         routes = None if initial is None else routes_from_plan(cp, initial)
-        plan = search(cp, deadline=deadline, config=self.config, routes=routes, progress=progress)
-        assert plan is not None
+        cold = self.cold_start or initial is None
+        plan = search(
+            cp, deadline=deadline, config=self.config, routes=routes, cold=cold, progress=progress
+        )
+        if plan is None:
+            assert initial is not None
+            return initial
         return plan
 
 

@@ -137,7 +137,13 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
         solver.Add(routing.ActiveVar(a) <= routing.ActiveVar(b))
-        solver.Add(time.CumulVar(a) >= time.CumulVar(b) + before_service)
+        # Only a served successor waits for its predecessor: when it is left out, its start
+        # (a locked one, say) must not make the whole model infeasible.
+        slack = cp.horizon + before_service
+        solver.Add(
+            time.CumulVar(a) + slack * (1 - routing.ActiveVar(a))
+            >= time.CumulVar(b) + before_service
+        )
 
     # Load.
     if any(v.capacity is not None for v in vehicles) and any(j.demand for j in cp.jobs):

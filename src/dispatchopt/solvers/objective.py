@@ -1,0 +1,94 @@
+"""What a plan costs in its problem's objective, computed from the plan itself.
+
+The same terms the engines price (route costs, overtime, soft-window and SLA lateness, a job
+given to a non-preferred engineer, and what each unplanned job costs), in the objective's own
+unit (money, km or hours), so strategies can compare plans from different engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dispatchopt.models import Plan, Problem, Route
+from dispatchopt.models.first_time_fix import first_time_fix
+
+LOCKED_DROP_FACTOR = 10
+"""A locked job is ten times as costly to drop as an ordinary mandatory job (as compiled)."""
+
+
+@dataclass(frozen=True, order=True)
+class Score:
+    """A plan's objective: ``total`` = what dropped jobs cost + everything else."""
+
+    total: float
+    dropped: float
+    """The penalties of the jobs left out."""
+
+    @property
+    def cost(self) -> float:
+        """Everything but the penalties of jobs left out."""
+        return self.total - self.dropped
+
+
+def drop_penalty(problem: Problem, job_id: str) -> float:
+    """What leaving ``job_id`` unplanned costs, in the objective's unit."""
+    job = problem.job_by_id[job_id]
+    if job.optional:
+        return job.penalty or 0.0
+    factor = LOCKED_DROP_FACTOR if job.lock is not None else 1
+    return problem.objective.unassigned_penalty * (1 + job.priority) * factor
+
+
+def weighted_service(problem: Problem, plan: Plan) -> int:
+    """The sum of ``1 + priority`` over served jobs: the weight the objective gives a job."""
+    return sum(1 + problem.job_by_id[s.job_id].priority for r in plan.routes for s in r.jobs)
+
+
+def route_cost(problem: Problem, route: Route) -> float:
+    """What one route costs in the objective's unit (penalties of other jobs aside)."""
+    kind = problem.objective.kind
+    eng = problem.engineer_by_id[route.engineer_id]
+    if kind == "distance":
+        return route.distance_m / 1000
+    if kind == "travel_time":
+        return route.travel_s / 3600
+    work = (route.arrival - route.departure).total_seconds()
+    if kind == "working_time":
+        return work / 3600
+    shift = eng.shifts[route.shift_index]
+    over = max(0.0, (route.arrival - shift.end).total_seconds())
+    cost = (
+        eng.fixed_cost
+        + eng.cost_per_hour * work / 3600
+        + eng.cost_per_km * route.distance_m / 1000
+        + eng.overtime_cost_per_hour * over / 3600
+    )
+    objective = problem.objective
+    for stop in route.jobs:
+        job = problem.job_by_id[stop.job_id]
+        due = problem.sla_deadline(job) if job.sla is not None else None
+        if due is not None and problem.sla_mode.kind == "soft":
+            cost += problem.sla_mode.late_cost(job.sla_tier, due, stop.start)
+        elif job.soft_window is not None:
+            late = max(0.0, (stop.start - job.soft_window.end).total_seconds())
+            cost += job.soft_window.late_cost_per_hour * objective.lateness_weight * late / 3600
+        if job.soft_window is not None:
+            early = max(0.0, (job.soft_window.start - stop.start).total_seconds())
+            cost += job.soft_window.early_cost_per_hour * objective.lateness_weight * early / 3600
+        if job.preferred_engineers and eng.id not in job.preferred_engineers:
+            cost += objective.non_preferred_penalty
+        if objective.first_time_fix_weight:
+            on_hand = {p.sku: p.quantity for p in job.parts}
+            p = first_time_fix(job.skills, job.parts, eng.skills, on_hand)
+            cost += objective.first_time_fix_weight * (1.0 - p)
+    return cost
+
+
+def plan_score(problem: Problem, plan: Plan) -> Score:
+    """The objective of ``plan`` (lower is better)."""
+    dropped = sum(drop_penalty(problem, u.job_id) for u in plan.unassigned)
+    cost = sum(route_cost(problem, r) for r in plan.routes)
+    return Score(total=dropped + cost, dropped=dropped)
+
+
+__all__ = ["Score", "drop_penalty", "plan_score", "route_cost", "weighted_service"]
