@@ -19,7 +19,7 @@ from dispatchopt.solvers.engines.ortools import solve_ortools as solve
 from dispatchopt.solvers.front_door import solve as front_door
 from dispatchopt.solvers.front_door import solve_portfolio
 from dispatchopt.solvers.stop import Deadline
-from dispatchopt.solvers.strategies import Member, decomposed, plan_rank, route_groups, sub_problem
+from dispatchopt.solvers.strategies import Member, decomposed, plan_rank, sub_problem
 from dispatchopt.validate import validate
 from tests.solvers.scenarios import engineer, job, problem
 
@@ -125,17 +125,6 @@ def test_the_portfolio_returns_its_best_member(executor: Any) -> None:
     best = solve_portfolio(day, time_limit=2, members=members, executor=executor)
     assert_valid_and_complete(day, best)
     assert plan_rank(best) == min(plan_rank(p) for p in alone)
-
-
-def test_route_groups_cover_every_busy_engineer_once() -> None:
-    c101 = read_solomon(C101)
-    plan = solve(c101, time_limit=1, config=SearchConfig(overrides=FIRST_SOLUTION_ONLY))
-    busy = {r.engineer_id for r in plan.routes}
-    for shift in (0, 1):
-        groups = route_groups(c101, plan, 25, shift=shift)
-        members = [e for g in groups for e in g]
-        assert len(members) == len(set(members))
-        assert busy <= set(members)
 
 
 def test_a_sub_problem_keeps_only_its_jobs_and_engineers() -> None:

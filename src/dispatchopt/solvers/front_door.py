@@ -163,9 +163,7 @@ def solve(
     if plan_with == "hybrid":
         plan = hybrid(problem, deadline=stop, seed=seed, config=config, progress=progress)
     elif plan_with == "decompose":
-        plan = decomposed(
-            problem, runner, deadline=stop, seed=seed, config=config, progress=progress
-        )
+        plan = decomposed(problem, runner, deadline=stop, seed=seed, progress=progress)
     elif plan_with == "departure_pass":
         plan = departure_pass(problem, deadline=stop, seed=seed, config=config, progress=progress)
     else:

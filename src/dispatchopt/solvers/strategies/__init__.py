@@ -5,7 +5,6 @@ from dispatchopt.solvers.strategies.decomposed import (
     DECOMPOSE_FROM_JOBS,
     can_decompose,
     decomposed,
-    route_groups,
     sub_problem,
     why_not_decompose,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "improve_by_groups",
     "plan_rank",
     "portfolio",
-    "route_groups",
     "sub_problem",
     "whole_day",
     "why_not_decompose",
