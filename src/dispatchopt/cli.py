@@ -42,12 +42,13 @@ class Format(StrEnum):
 
 
 class SolverName(StrEnum):
-    """Which planner ``plan`` runs: ``auto`` (OR-Tools, or PyVRP for pure VRPTW when installed),
-    one engine by name, or the dispatcher's greedy rule of thumb."""
+    """Which planner ``plan`` runs: ``auto`` (the front door's choice for the day), one engine
+    by name on the whole day, or the dispatcher's greedy rule of thumb."""
 
     auto = "auto"
     ortools = "ortools"
     pyvrp = "pyvrp"
+    vroom = "vroom"
     greedy = "greedy"
 
 

@@ -19,7 +19,7 @@ from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers.capabilities import Capabilities
 from dispatchopt.solvers.compiled import CompiledProblem, compile_problem
 from dispatchopt.solvers.engines.greedy import plan_greedy
-from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig, routes_from_plan, search
+from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig, search, start_from_plan
 from dispatchopt.solvers.engines.vroom import Vroom
 from dispatchopt.solvers.objective import plan_score
 from dispatchopt.solvers.progress import ProgressCallback, SolveProgress
@@ -118,7 +118,7 @@ def _finish(
 ) -> Plan:
     if len(cp.jobs) <= ORTOOLS_WHOLE_DAY_JOBS:
         finished = search(
-            cp, deadline=deadline, config=config, routes=routes_from_plan(cp, plan), cold=False
+            cp, deadline=deadline, config=config, start=start_from_plan(cp, plan), cold=False
         )
         return plan if finished is None else finished
     engine = OrTools(config, cold_start=False)

@@ -4,10 +4,12 @@ from dispatchopt.solvers.engines.ortools.engine import (
     MODELS,
     NAME,
     OrTools,
+    Start,
     improve,
     routes_from_plan,
     search,
     solve_ortools,
+    start_from_plan,
 )
 from dispatchopt.solvers.engines.ortools.params import SearchConfig, search_parameters
 
@@ -16,9 +18,11 @@ __all__ = [
     "NAME",
     "OrTools",
     "SearchConfig",
+    "Start",
     "improve",
     "routes_from_plan",
     "search",
     "search_parameters",
     "solve_ortools",
+    "start_from_plan",
 ]

@@ -18,7 +18,7 @@ from dispatchopt.solvers.capabilities import Capabilities, Feature
 from dispatchopt.solvers.compiled import CompiledProblem, compile_problem, objective_scale
 from dispatchopt.solvers.engines.decoding import unassigned_jobs
 from dispatchopt.solvers.engines.ortools.decode import decode
-from dispatchopt.solvers.engines.ortools.model import build_routing_model
+from dispatchopt.solvers.engines.ortools.model import RoutingBuild, build_routing_model
 from dispatchopt.solvers.engines.ortools.params import (
     RUIN_SHARE,
     SearchConfig,
@@ -65,10 +65,10 @@ class OrTools:
     ) -> Plan:
         """Plan ``cp`` until ``deadline``, starting from ``initial``'s routes when they hold."""
         del seed  # the seed already shaped cp's job order, which steers this engine
-        routes = None if initial is None else routes_from_plan(cp, initial)
+        start = None if initial is None else start_from_plan(cp, initial)
         cold = self.cold_start or initial is None
         plan = search(
-            cp, deadline=deadline, config=self.config, routes=routes, cold=cold, progress=progress
+            cp, deadline=deadline, config=self.config, start=start, cold=cold, progress=progress
         )
         if plan is None:
             assert initial is not None
@@ -109,7 +109,22 @@ def improve(
     """
     stop = deadline if deadline is not None else Deadline.after(time_limit or 0.0)
     cp = compile_problem(problem, seed=seed)
-    return search(cp, deadline=stop, config=config, routes=routes_from_plan(cp, plan), cold=False)
+    return search(cp, deadline=stop, config=config, start=start_from_plan(cp, plan), cold=False)
+
+
+@dataclass(frozen=True)
+class Start:
+    """Routes to start a search from: nodes per vehicle, and (when they come from a plan with
+    times) when each node starts and when each break is taken, so that the engine need not
+    search for a schedule of routes it is handed."""
+
+    routes: list[list[int]]
+    node_starts: dict[int, int]
+    """Node -> second its service (or pickup) starts."""
+    vehicle_times: dict[int, tuple[int, int]]
+    """Vehicle -> (departure, arrival) seconds."""
+    break_starts: dict[int, list[int]]
+    """Vehicle -> second each of its breaks starts, in the shift's order."""
 
 
 def search(
@@ -118,14 +133,16 @@ def search(
     deadline: Deadline,
     config: SearchConfig | None = None,
     routes: list[list[int]] | None = None,
+    start: Start | None = None,
     cold: bool = True,
     progress: ProgressCallback | None = None,
 ) -> Plan | None:
     """Build the routing model of ``cp`` and search until ``deadline``.
 
-    The first routes are ``routes`` (nodes per vehicle) when given, else the configured
-    construction. ``cold`` falls back to OR-Tools' own construction when the engine rejects
-    the given routes; without it, a rejected start gives ``None``.
+    The first routes are ``start`` (routes with their times) or ``routes`` (nodes per vehicle)
+    when given, else the configured construction. ``cold`` falls back to OR-Tools' own
+    construction when the engine rejects the given routes; without it, a rejected start gives
+    ``None``.
     """
     started = time.perf_counter()
     config = config or SearchConfig()
@@ -142,21 +159,30 @@ def search(
     if progress is not None:
         _follow(routing, progress, scale, started, deadline)
     params = search_parameters(deadline, len(cp.jobs), config)
-    warm = routes
+    warm = start.routes if start is not None else routes
     if warm is None:
         warm = _construct(cp, config, deadline, params.solution_limit)
         set_time_limit(params, deadline)
-    initial = None
+    assignment = None
     if warm is not None:
         routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes(
-            [[build.manager.NodeToIndex(n) for n in route] for route in warm], True
-        )
-    if initial is not None:
-        assignment = routing.SolveFromAssignmentWithParameters(initial, params)
-    elif not cold:
-        return None
-    else:
+        if start is not None:
+            # With every start time given, the engine restores the routes at once; without
+            # them it searches for a schedule, which with breaks can take the whole limit.
+            timed = _timed_assignment(build, start)
+            if timed is not None:
+                assignment = routing.SolveFromAssignmentWithParameters(timed, params)
+                set_time_limit(params, deadline)
+        if assignment is None and deadline.remaining() > 0:
+            initial = routing.ReadAssignmentFromRoutes(
+                [[build.manager.NodeToIndex(n) for n in route] for route in warm], True
+            )
+            set_time_limit(params, deadline)
+            if initial is not None:
+                assignment = routing.SolveFromAssignmentWithParameters(initial, params)
+    if assignment is None:
+        if not cold:
+            return None
         assignment = routing.SolveWithParameters(params)
     if assignment is None:
         raise SolverError(_status_message(routing))
@@ -222,25 +248,73 @@ def routes_from_plan(cp: CompiledProblem, plan: Plan) -> list[list[int]]:
     """Job and depot-visit nodes per vehicle in ``plan``'s order, leaving out jobs and shifts
     ``cp`` lacks; a pickup stop takes the vehicle's next unused visit node at that depot (so a
     plan with restocks stays a valid start)."""
+    return start_from_plan(cp, plan).routes
+
+
+def start_from_plan(cp: CompiledProblem, plan: Plan) -> Start:
+    """``plan``'s routes as a :class:`Start`, with the times the plan gives (see
+    :func:`routes_from_plan` for which stops are kept)."""
     vehicle_of = {(v.engineer_id, v.shift_index): i for i, v in enumerate(cp.vehicles)}
     node_of = {j.job_id: j.node for j in cp.jobs}
     visits: dict[tuple[int, str], list[int]] = {}
     for visit in cp.visits:
         visits.setdefault((visit.vehicle, visit.depot_id), []).append(visit.node)
     out: list[list[int]] = [[] for _ in cp.vehicles]
+    starts: dict[int, int] = {}
+    times: dict[int, tuple[int, int]] = {}
+    breaks: dict[int, list[int]] = {}
+    complete = True
     for route in plan.routes:
         v = vehicle_of.get((route.engineer_id, route.shift_index))
         if v is None:
             continue
         free = {key: list(nodes) for key, nodes in visits.items() if key[0] == v}
         for stop in route.stops:
+            node = None
             if stop.kind == "pickup":
                 spare = free.get((v, stop.job_id))
-                if spare:
-                    out[v].append(spare.pop(0))
+                node = spare.pop(0) if spare else None
             elif stop.job_id in node_of:
-                out[v].append(node_of[stop.job_id])
-    return out
+                node = node_of[stop.job_id]
+            if node is None:
+                complete = False
+                continue
+            out[v].append(node)
+            starts[node] = cp.clock.seconds(stop.start)
+        times[v] = (cp.clock.seconds(route.departure), cp.clock.seconds(route.arrival))
+        breaks[v] = [cp.clock.seconds(b.start) for b in route.breaks]
+    if not complete:
+        # A route with stops this problem lacks no longer has the plan's times.
+        starts, times, breaks = {}, {}, {}
+    return Start(out, starts, times, breaks)
+
+
+def _timed_assignment(build: RoutingBuild, start: Start) -> pywrapcp.Assignment | None:
+    """An assignment of ``start``'s routes with every cumul and break fixed, or ``None`` when
+    ``start`` has no times or its routes do not fit the model's variables."""
+    if not start.node_starts and not start.vehicle_times:
+        return None
+    routing, manager, time_dim = build.routing, build.manager, build.time
+    assignment = routing.solver().Assignment()
+    indices = [[manager.NodeToIndex(n) for n in route] for route in start.routes]
+    if not routing.RoutesToAssignment(indices, True, True, assignment):
+        return None
+    for node, at in start.node_starts.items():
+        var = time_dim.CumulVar(manager.NodeToIndex(node))
+        assignment.Add(var)
+        assignment.SetValue(var, at)
+    for v, (leave, back) in start.vehicle_times.items():
+        for var, at in (
+            (time_dim.CumulVar(routing.Start(v)), leave),
+            (time_dim.CumulVar(routing.End(v)), back),
+        ):
+            assignment.Add(var)
+            assignment.SetValue(var, at)
+        for interval, at in zip(build.breaks[v], start.break_starts.get(v, []), strict=False):
+            assignment.Add(interval)
+            assignment.SetStartRange(interval, at, at)
+            assignment.SetPerformedRange(interval, 1, 1)
+    return assignment
 
 
 def _status_message(routing: pywrapcp.RoutingModel) -> str:
@@ -256,7 +330,9 @@ __all__ = [
     "NAME",
     "OrTools",
     "improve",
+    "Start",
     "routes_from_plan",
     "search",
+    "start_from_plan",
     "solve_ortools",
 ]
