@@ -119,7 +119,8 @@ class Sequential:
 def test_the_portfolio_returns_its_best_member(executor: Any) -> None:
     day = field_day()
     members = [
-        Member(seed=s, config=SearchConfig(overrides=FIRST_SOLUTION_ONLY)) for s in (0, 1, 2)
+        Member(seed=s, config=SearchConfig(overrides=FIRST_SOLUTION_ONLY), engine="ortools")
+        for s in (0, 1, 2)
     ]
     alone = [solve(day, time_limit=2, seed=m.seed, config=m.config) for m in members]
     best = solve_portfolio(day, time_limit=2, members=members, executor=executor)

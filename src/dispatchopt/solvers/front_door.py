@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from typing import Literal
+from typing import Literal, cast
 
 from dispatchopt.errors import InputError, SolverError
 from dispatchopt.models import Plan, Problem
@@ -191,7 +191,10 @@ def solve(
 
 def _member(problem: Problem, time_limit: float, member: Member) -> Plan:
     """One portfolio member, as a plain solve would run it (top-level so it pickles)."""
-    return solve(problem, time_limit=time_limit, seed=member.seed, config=member.config)
+    engine = cast(EngineName, member.engine)
+    return solve(
+        problem, time_limit=time_limit, seed=member.seed, config=member.config, engine=engine
+    )
 
 
 def solve_portfolio(
@@ -201,7 +204,7 @@ def solve_portfolio(
     members: Sequence[Member] = DEFAULT_MEMBERS,
     executor: Executor | Submitter | None = None,
 ) -> Plan:
-    """Run every member (a seed and an OR-Tools configuration) for ``time_limit`` seconds on
+    """Run every member (a seed, an engine and OR-Tools settings) for ``time_limit`` seconds on
     ``executor`` (default: a two-process pool) and return the best plan."""
     return portfolio(
         problem, time_limit=time_limit, run=_member, members=members, executor=executor

@@ -26,18 +26,20 @@ class Submitter(Protocol):
 
 @dataclass(frozen=True)
 class Member:
-    """One portfolio entry: a seed and a search configuration (``None`` = by problem size)."""
+    """One portfolio entry: a seed, an engine name as :func:`dispatchopt.solve` takes it
+    (``"auto"``: its own choice) and OR-Tools settings (``None`` = by problem size)."""
 
     seed: int = 0
     config: SearchConfig | None = None
+    engine: str = "auto"
 
 
 DEFAULT_MEMBERS: tuple[Member, ...] = (
     Member(seed=0),
-    Member(seed=0, config=SearchConfig(first_solution="SAVINGS")),
+    Member(seed=0, config=SearchConfig(first_solution="SAVINGS"), engine="ortools"),
 )
-"""One per core of a two-core machine: GLS from parallel cheapest insertion and from savings,
-whose search paths differ (see benchmarks/results/quality_experiments.md)."""
+"""One per core of a two-core machine: the front door's own choice, and OR-Tools' guided local
+search from savings, whose search path differs (benchmarks/results/quality_experiments.md)."""
 
 
 MemberRun = Callable[[Problem, float, Member], Plan]
