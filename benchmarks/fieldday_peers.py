@@ -125,7 +125,7 @@ def run_dispatchopt(problem: Any, seconds: float, out: dict[str, Any]) -> Any:
     plan = dispatchopt.solve(problem, time_limit=seconds, progress=progress)
     out["first_plan_s"] = round(first[0], 3) if first else None
     out["engine"] = plan.summary.solver if plan.summary else ""
-    out["notes"] = plan.summary.solver_notes if plan.summary else []
+    out["notes"] = getattr(plan.summary, "solver_notes", []) if plan.summary else []
     return plan
 
 
@@ -483,6 +483,21 @@ RUNNERS = {
 }
 
 
+def _code_version() -> str:
+    """The commit of the dispatchopt this process imports (runs of two checkouts side by side
+    can then be told apart)."""
+    import dispatchopt
+
+    where = Path(dispatchopt.__file__).parent
+    done = subprocess.run(
+        ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
 def child(args: argparse.Namespace) -> None:
     """One run in this process: prints one JSON line."""
     size, engineers = (int(x) for x in args.size.split("x"))
@@ -493,6 +508,7 @@ def child(args: argparse.Namespace) -> None:
         "seed": args.seed,
         "mode": args.mode,
         "seconds": args.seconds,
+        "code": _code_version(),
     }
     started = time.perf_counter()
     plan = RUNNERS[args.run](problem, args.seconds, row)
@@ -519,7 +535,8 @@ def table(paths: list[str]) -> str:
         sla = ", ".join(f"{k} {v:.0f}" for k, v in r["sla"].items()) or "-"
         wall = r.get("cli_wall_s", r["wall_s"])
         body.append(
-            f"| {r['size']} s{r['seed']} | {r['mode']} | {r['seconds']:g} | {r['solver']} | "
+            f"| {r['size']} s{r['seed']} | {r['mode']} | {r['seconds']:g} | {r['solver']}"
+            f"{' @' + r['code'] if r.get('code') else ''}{' (busy)' if r.get('busy') else ''} | "
             f"{r['served']} | {r['weighted']} | "
             + " / ".join(f"{b[k][0]}/{b[k][1]}" for k, _, _ in BUCKETS)
             + f" | {r['cost']:.2f} | {r['km']} | {r['overtime_h']} | {sla} | {r['violations']} | "
