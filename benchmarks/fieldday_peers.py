@@ -549,6 +549,57 @@ def table(paths: list[str]) -> str:
     return head + "\n".join(body) + "".join(notes)
 
 
+def targets(paths: list[str], code: str | None = None) -> str:
+    """Issue 16's targets, day by day, from result lines (``code``: only rows of that checkout
+    for dispatchopt and the CLI; peers are the same whichever checkout ran them)."""
+    rows = [json.loads(line) for p in paths for line in Path(p).read_text().splitlines() if line]
+    rows = [r for r in rows if "error" not in r and not r.get("busy")]
+    days: dict[tuple[str, int, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        ours = r["solver"] in ("dispatchopt", "cli")
+        if ours and code is not None and r.get("code") not in code.split(","):
+            continue
+        days[(r["size"], r["seed"], r["mode"])][r["solver"]] = r
+    out = [
+        "| day | mode | weighted: ours / VROOM / greedy | emergencies | cost at equal service "
+        "| SLA vs greedy | first plan <= 10 % | CLI wall <= limit + 10 % + 1 s | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (size, seed, mode), by in sorted(days.items()):
+        ours, vroom, greedy, cli = (by.get(k) for k in ("dispatchopt", "vroom", "greedy", "cli"))
+        if ours is None:
+            continue
+        w = [x["weighted"] if x else None for x in (ours, vroom, greedy)]
+        ok_w = (vroom is None or w[0] >= w[1]) and (greedy is None or w[0] > w[2])
+        emg = [x["buckets"]["emergency"][0] if x else None for x in (ours, vroom, greedy)]
+        ok_e = all(e is None or emg[0] >= e for e in emg[1:])
+        cost = "-"
+        if vroom is not None and w[0] == w[1]:
+            cost = f"{ours['cost']:.0f} vs {vroom['cost']:.0f} " + (
+                "ok" if ours["cost"] <= vroom["cost"] else "MISSED"
+            )
+        sla = "-"
+        if mode == "full" and greedy is not None:
+            worse = [t for t, v in greedy["sla"].items() if ours["sla"].get(t, 0.0) < v]
+            sla = "ok" if not worse else "MISSED " + ",".join(worse)
+        first = ours.get("first_plan_s")
+        ok_first = first is not None and first <= 0.1 * ours["seconds"]
+        wall = cli["cli_wall_s"] if cli else None
+        ok_wall = wall is not None and wall <= 1.1 * ours["seconds"] + 1
+        peak = max(x["peak_mb"] for x in (ours, cli) if x)
+
+        def shown(values: list[Any]) -> str:
+            return " / ".join("-" if v is None else str(v) for v in values)
+
+        verdict_wall = "ok" if ok_wall else ("MISSED" if wall is not None else "")
+        out.append(
+            f"| {size} s{seed} | {mode} | {shown(w)} {'ok' if ok_w else 'MISSED'} | "
+            f"{shown(emg)} {'ok' if ok_e else 'MISSED'} | {cost} | {sla} | "
+            f"{first} {'ok' if ok_first else 'MISSED'} | {wall} {verdict_wall} | {peak} |"
+        )
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="60x8", help="JOBSxENGINEERS")
@@ -559,11 +610,18 @@ def main() -> None:
     ap.add_argument("--busy", action="store_true", help="keep the other core busy meanwhile")
     ap.add_argument("--out", help="append result lines (JSON) here")
     ap.add_argument("--table", nargs="*", help="print a markdown table of these result files")
+    ap.add_argument("--targets", nargs="*", help="print issue 16's targets from these files")
+    ap.add_argument(
+        "--code", help="with --targets: only dispatchopt rows of these checkouts (a,b,...)"
+    )
     ap.add_argument("--run", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
+        return
+    if args.targets:
+        print(targets(args.targets, args.code))
         return
     if args.run:
         child(args)

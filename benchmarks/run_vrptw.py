@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="instances solved in parallel")
     parser.add_argument(
         "--solver",
-        choices=["auto", "ortools", "pyvrp", "greedy"],
+        choices=["auto", "ortools", "pyvrp", "vroom", "greedy"],
         default="auto",
         help="engine (auto: PyVRP for pure VRPTW when installed, else OR-Tools)",
     )

@@ -68,13 +68,22 @@ def _build(
     n = len(pts)
     duration = np.empty((n, n), dtype=np.int32)
     distance = np.empty((n, n), dtype=np.int32)
-    for rows in row_blocks(n, n):
-        km = km_block(pts[rows], pts)
-        distance[rows] = to_int32(km * 1000.0, name="distance_m")
+    # Both closed forms are exactly symmetric (a - b and b - a differ only in sign, and the
+    # products commute), so each block computes the columns from its first row on and the
+    # lower triangle is mirrored: half the arithmetic, the same integers.
+    blocks = row_blocks(n, n // 2 + 1)
+    for rows in blocks:
+        first = rows.start
+        km = km_block(pts[rows], pts[first:])
+        distance[rows, first:] = to_int32(km * 1000.0, name="distance_m")
         # Same operation order as the original closed forms, so rounding is unchanged.
         km /= speed_kmh
         km *= 3600.0
-        duration[rows] = to_int32(km, name="duration_s", round_up=round_up)
+        duration[rows, first:] = to_int32(km, name="duration_s", round_up=round_up)
+    for rows in blocks:
+        first = rows.start
+        distance[rows, :first] = distance[:first, rows].T
+        duration[rows, :first] = duration[:first, rows].T
     return TravelMatrices(duration_s=duration, distance_m=distance)
 
 
