@@ -93,3 +93,13 @@ def test_format_is_detected_from_the_content(name: str, expected: str) -> None:
 def test_load_problem_reads_each_format_through_one_door() -> None:
     assert len(load_problem(SOLOMON).jobs) == 100
     assert len(load_problem(VRPLIB, format="vrplib").jobs) == 10
+
+
+def test_a_scenario_file_reads_as_its_problem(tmp_path: Path) -> None:
+    from dispatchopt.io import load_problem
+    from dispatchopt.scenarios import generate_scenario
+
+    scenario = generate_scenario(12, 2, 0)
+    path = tmp_path / "day.json"
+    path.write_text(scenario.model_dump_json(), encoding="utf-8")
+    assert load_problem(path) == scenario.problem

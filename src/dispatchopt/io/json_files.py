@@ -53,11 +53,15 @@ def read_problem_json(path: str | Path) -> Problem:
 
     Relative file paths in the travel settings (a road network, a matrix file, a cache folder)
     are taken relative to the problem file's folder, so the file plans the same from anywhere.
+    A scenario file (``dispatchopt scenario``: a ``problem`` with its ``events``) reads as its
+    problem, the day in hindsight.
     """
     path = Path(path)
     data = _read_json(path)
     if not isinstance(data, dict):
         raise FormatError([(str(path), type(data).__name__, "a problem must be a JSON object")])
+    if isinstance(data.get("problem"), dict) and "events" in data:
+        data = data["problem"]
     _anchor_paths(data, path.parent)
     try:
         return Problem.from_data(data)
