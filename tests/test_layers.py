@@ -77,7 +77,7 @@ def test_the_tree_was_read() -> None:
     ("owner", "allowed"),
     [
         ("dispatchopt.models", ("dispatchopt.models", "dispatchopt.errors")),
-        ("dispatchopt.geo", ("dispatchopt.geo", "dispatchopt.errors")),
+        ("dispatchopt.geo", ("dispatchopt.geo", "dispatchopt.errors", "dispatchopt._lazy")),
         (
             "dispatchopt.matrices",
             ("dispatchopt.models", "dispatchopt.geo", "dispatchopt.errors"),

@@ -4,8 +4,9 @@ The public API is what this module exports; everything else is an implementation
 solvers load on first use, so ``import dispatchopt.models`` does not load OR-Tools.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dispatchopt._lazy import lazy_getattr
 from dispatchopt.errors import DispatchoptError, FormatError, InputError, SolverError
 from dispatchopt.io import (
     load_problem,
@@ -52,30 +53,21 @@ if TYPE_CHECKING:
         solve_portfolio,
     )
 
-_LAZY = frozenset(
-    {
-        "Deadline",
-        "SearchConfig",
-        "SolveProgress",
-        "improve",
-        "solve",
-        "solve_greedy",
-        "solve_portfolio",
-    }
-)
-
 __version__ = "0.1.0"
 
-
-def __getattr__(name: str) -> Any:
-    """Load the OR-Tools-backed solvers only when they are first asked for."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module("dispatchopt.solvers"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt' has no attribute {name!r}")
+# The solvers (OR-Tools, PyVRP, VROOM) load when one of their names is first asked for.
+__getattr__ = lazy_getattr(
+    "dispatchopt",
+    {
+        "Deadline": "dispatchopt.solvers",
+        "SearchConfig": "dispatchopt.solvers",
+        "SolveProgress": "dispatchopt.solvers",
+        "improve": "dispatchopt.solvers",
+        "solve": "dispatchopt.solvers",
+        "solve_greedy": "dispatchopt.solvers",
+        "solve_portfolio": "dispatchopt.solvers",
+    },
+)
 
 
 __all__ = [

@@ -4,8 +4,9 @@ The road graph (networkx) and the OSRM client load on first use, so ``import dis
 stays light; ``from dispatchopt.geo import RoadGraph, OsrmTable`` works as before.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dispatchopt._lazy import lazy_getattr
 from dispatchopt.geo.cache import CachedTravelModel
 from dispatchopt.geo.distance import Euclidean, GivenMatrix, Haversine, haversine_km
 from dispatchopt.geo.errors import TravelServiceError, TravelServiceWarning
@@ -31,15 +32,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Load the road graph (networkx) and the OSRM client only when they are first asked for."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt.geo' has no attribute {name!r}")
+__getattr__ = lazy_getattr("dispatchopt.geo", _LAZY)
 
 
 __all__ = [

@@ -4,8 +4,9 @@
 The SQL store (SQLAlchemy) loads on first use of ``SqlStore`` or ``open_store``.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dispatchopt._lazy import lazy_getattr
 from dispatchopt.lifecycle.commands import (
     Arrive,
     AwaitParts,
@@ -52,18 +53,13 @@ from dispatchopt.lifecycle.ticket import (
 if TYPE_CHECKING:
     from dispatchopt.lifecycle.store.sql import SqlStore, open_store
 
-_LAZY = frozenset({"SqlStore", "open_store"})
-
-
-def __getattr__(name: str) -> Any:
-    """Load the SQLAlchemy store only when ``SqlStore`` or ``open_store`` is first asked for."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module("dispatchopt.lifecycle.store.sql"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt.lifecycle' has no attribute {name!r}")
+__getattr__ = lazy_getattr(
+    "dispatchopt.lifecycle",
+    {
+        "SqlStore": "dispatchopt.lifecycle.store.sql",
+        "open_store": "dispatchopt.lifecycle.store.sql",
+    },
+)
 
 
 __all__ = [

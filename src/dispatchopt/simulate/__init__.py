@@ -4,7 +4,9 @@ The simulator, policies and KPIs load on first use, so registering the ``simulat
 (``dispatchopt.simulate.cli``) imports none of them.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dispatchopt._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from dispatchopt.simulate.compare import run_policies, simulate_command
@@ -40,15 +42,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Load the simulator's modules only when one of their names is first asked for."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt.simulate' has no attribute {name!r}")
+__getattr__ = lazy_getattr("dispatchopt.simulate", _LAZY)
 
 
 __all__ = [

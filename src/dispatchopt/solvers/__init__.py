@@ -11,8 +11,9 @@ ones; they load on first use, so importing one small module here does not load O
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dispatchopt._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from dispatchopt.solvers.capabilities import Capabilities, Feature
@@ -38,12 +39,7 @@ _PUBLIC = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt.solvers' has no attribute {name!r}")
+__getattr__ = lazy_getattr("dispatchopt.solvers", _PUBLIC)
 
 
 __all__ = [

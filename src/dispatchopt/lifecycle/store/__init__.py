@@ -4,25 +4,22 @@ The SQLAlchemy store loads on first use (``SqlStore``, ``open_store``, ``databas
 importing the interface, or a CLI that only registers its commands, does not load SQLAlchemy.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dispatchopt._lazy import lazy_getattr
 from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan, TicketRepository
 
 if TYPE_CHECKING:
     from dispatchopt.lifecycle.store.sql import SqlStore, database_url, open_store
 
-_LAZY = frozenset({"SqlStore", "database_url", "open_store"})
-
-
-def __getattr__(name: str) -> Any:
-    """Load the SQLAlchemy store only when one of its names is first asked for."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module("dispatchopt.lifecycle.store.sql"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dispatchopt.lifecycle.store' has no attribute {name!r}")
+__getattr__ = lazy_getattr(
+    "dispatchopt.lifecycle.store",
+    {
+        "SqlStore": "dispatchopt.lifecycle.store.sql",
+        "database_url": "dispatchopt.lifecycle.store.sql",
+        "open_store": "dispatchopt.lifecycle.store.sql",
+    },
+)
 
 
 __all__ = ["DEFAULT_DB", "SavedPlan", "SqlStore", "TicketRepository", "database_url", "open_store"]
