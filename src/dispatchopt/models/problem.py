@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone, tzinfo
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dispatchopt.models.calendar import BusinessCalendar
 from dispatchopt.models.engineer import Engineer
@@ -46,6 +47,38 @@ class Problem(BaseModel):
     sla_tiers: dict[str, str] = Field(default_factory=dict)
     sla_mode: SlaMode = Field(default_factory=SlaMode)
     calendar: BusinessCalendar | None = None
+    time_zone: str | None = None
+    """The IANA zone the day is planned in (``"Europe/Paris"``): plan times are written and
+    printed in it, daylight saving included. Default: the calendar's zone, else the fixed UTC
+    offset the input's first shift is given in."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown IANA time zone {value!r} (e.g. 'Europe/Paris')"
+                ) from None
+        return value
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The zone plan times are given in (see :attr:`time_zone`)."""
+        if self.time_zone is not None:
+            return ZoneInfo(self.time_zone)
+        if self.calendar is not None:
+            return self.calendar.zone
+        return self.epoch().tzinfo or UTC
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in the problem's zone (the same instant), with that instant's offset as a
+        fixed offset (so arithmetic on it is in real seconds across a DST change)."""
+        local = moment.astimezone(self.zone)
+        offset = local.utcoffset()
+        return local if offset is None else local.replace(tzinfo=timezone(offset))
 
     @model_validator(mode="after")
     def _cross_references(self) -> Problem:

@@ -39,7 +39,7 @@ def compile_problem(
     and latest moment it is expected to be left) prices drives leaving those jobs for that span
     only, when travel depends on the time of day; the others keep the safe price.
     """
-    clock = Timebase(problem.epoch())
+    clock = Timebase(problem.epoch(), problem.zone)
     mats = problem_matrices(problem)
     jobs_in_order = list(problem.jobs)
     if seed:
