@@ -91,7 +91,7 @@ def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
     rush = {"hourly_factors": [1.0] * 8 + [0.5] + [1.0] * 15, "timezone": "UTC"}
     day = _day({"speed_profile": rush}, [_engineer("ana")], ("07:00", "16:00"))
 
-    def one_visit(leave: str, start: str) -> Plan:
+    def one_visit(leave: str, start: str, home: str) -> Plan:
         end = f"{start[:3]}{int(start[3:]) + 30:02d}"
         return Plan.model_validate(
             {
@@ -99,7 +99,7 @@ def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
                     {
                         "engineer_id": "ana",
                         "departure": at(leave),
-                        "arrival": at("15:00"),
+                        "arrival": at(home),
                         "stops": [
                             {
                                 "job_id": "j1",
@@ -115,8 +115,8 @@ def test_validator_checks_each_leg_at_its_real_departure_time() -> None:
         )
 
     # At 07:00 the 20-minute drive is free-flowing; at 08:00 the rush halves the speed.
-    assert validate(day, one_visit("07:00", "07:20")) == []
-    late = validate(day, one_visit("08:00", "08:20"))
+    assert validate(day, one_visit("07:00", "07:20", "08:20")) == []
+    late = validate(day, one_visit("08:00", "08:20", "09:15"))
     assert [(v.rule, v.job_id, v.amount) for v in late] == [(Rule.TRAVEL_TIME, "j1", 1200.0)]
 
 
@@ -153,7 +153,10 @@ def test_drives_after_a_timed_visit_are_priced_for_when_they_can_leave() -> None
     plan = solve(day, time_limit=0.5)
     assert validate(day, plan) == []
     assert plan.unassigned == []
-    assert [s.travel_s for s in plan.routes[0].stops] == [2400, 1200]
+    # The plan reports each drive as really driven: the engine kept 40 min for the first leg
+    # (leaving at 09:20, inside the shift's rush), the road takes 20 min then, so ana waits.
+    first, second = plan.routes[0].stops
+    assert (first.travel_s, first.wait_s, second.travel_s) == (1200, 1200, 1200)
     assert plan.routes[0].return_travel_s == 1200
 
 

@@ -21,7 +21,9 @@ at, engineer, job, problem = DAY.at, DAY.engineer, DAY.job, DAY.problem
 
 
 def stop(jid: str, start: str, end: str, arrival: str | None = None) -> dict[str, Any]:
-    return {"job_id": jid, "arrival": at(arrival or start), "start": at(start), "end": at(end)}
+    came = at(arrival or start)
+    waits = max(0, int((at(start) - came).total_seconds()))
+    return {"job_id": jid, "arrival": came, "start": at(start), "end": at(end), "wait_s": waits}
 
 
 def route(
@@ -205,6 +207,33 @@ def test_a_start_before_the_stops_own_arrival() -> None:
     violations = validate(BOILER_DAY, plan(odd))
     assert found(violations) == [("travel_time", "boiler", "ana")]
     assert "before arriving at 09:05" in violations[0].message
+
+
+def test_back_home_later_than_the_drive_explains_is_a_phantom_end_of_day() -> None:
+    # The repair ends 10:00 and home is 10 min away, yet the route says back at 10:33: 23 min
+    # that are neither driving nor waiting would show as overtime.
+    phantom = route("ana", "08:50", "10:33", [stop("boiler", "09:00", "10:00")])
+    violations = validate(BOILER_DAY, plan(phantom))
+    assert found(violations) == [("travel_time", None, "ana")]
+    assert violations[0].amount == 23 * 60
+    assert "unaccounted for" in violations[0].message
+    assert validate(BOILER_DAY, plan(boiler_route())) == []
+
+
+def test_an_arrival_later_than_the_drive_explains_hides_waiting() -> None:
+    # Leaves 08:30, 10 min drive, but says it arrived 09:00 with no wait: 20 min unaccounted.
+    hidden = route("ana", "08:30", "10:10", [stop("boiler", "09:00", "10:00")])
+    assert found(validate(BOILER_DAY, plan(hidden))) == [("travel_time", "boiler", "ana")]
+    honest = route("ana", "08:30", "10:10", [stop("boiler", "09:00", "10:00", arrival="08:40")])
+    assert validate(BOILER_DAY, plan(honest)) == []
+
+
+def test_a_reported_wait_must_match_arrival_and_start() -> None:
+    told = stop("boiler", "09:00", "10:00", arrival="08:40")
+    told["wait_s"] = 0
+    violations = validate(BOILER_DAY, plan(route("ana", "08:30", "10:10", [told])))
+    assert found(violations) == [("travel_time", "boiler", "ana")]
+    assert "20 min" in violations[0].message and "waiting" in violations[0].message
 
 
 LUNCH = [("12:00", "14:00", 30.0)]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from dispatchopt.models import BreakTaken, Engineer, Route, Rule, Shift
+from dispatchopt.models import BreakTaken, Engineer, Route, Rule, Shift, Stop
 from dispatchopt.validate.context import Context, is_pickup, job_stops, seconds, span
 from dispatchopt.validate.visits import pickup_label
 
 
 def check_travel_time(ctx: Context) -> None:
-    """No stop starts before its arrival, and each drive (plus breaks taken on the way) fits
-    between leaving one place and starting at the next, at its real departure time."""
+    """No stop starts before its arrival, each drive (plus breaks taken on the way) fits
+    between leaving one place and starting at the next, at its real departure time, and every
+    reported arrival and wait follows from those drives (no idle time hidden in them)."""
     for route, engineer in ctx.known_routes:
         for stop in route.stops:
             if stop.start >= stop.arrival:
@@ -39,6 +40,7 @@ def check_travel_time(ctx: Context) -> None:
                 unit="s",
             )
         _check_legs(ctx, route, engineer)
+        _check_waits(ctx, route, engineer)
 
 
 def _check_legs(ctx: Context, route: Route, engineer: Engineer) -> None:
@@ -72,6 +74,8 @@ def _check_legs(ctx: Context, route: Route, engineer: Engineer) -> None:
                 amount=seconds(short),
                 unit="s",
             )
+        elif _later_than_explained(ctx, route, engineer, a, b, leaves, starts, stop, src, dst):
+            continue
         elif stop is not None and stop.arrival < leaves + drive:
             ctx.report(
                 Rule.TRAVEL_TIME,
@@ -82,6 +86,68 @@ def _check_legs(ctx: Context, route: Route, engineer: Engineer) -> None:
                 amount=seconds(leaves + drive - stop.arrival),
                 unit="s",
             )
+
+
+ARRIVAL_SLACK = timedelta(seconds=60)
+"""How much later than the drive explains a reported arrival may be (rounding to whole seconds,
+and engines that time a drive from a slightly different departure on time-dependent roads)."""
+
+
+def _later_than_explained(
+    ctx: Context,
+    route: Route,
+    engineer: Engineer,
+    a: int,
+    b: int,
+    leaves: datetime,
+    starts: datetime,
+    stop: Stop | None,
+    src: str,
+    dst: str,
+) -> bool:
+    """Report an arrival (at a stop, or back home) later than leaving, driving and any breaks
+    on the way explain: hidden idle time that would show as overtime and no waiting."""
+    if stop is not None and stop.arrival > stop.start:
+        return False  # reported already: the stop starts before its own arrival
+    arrival = route.arrival if stop is None else stop.arrival
+    resting = sum(
+        (max(min(brk.end, arrival) - max(brk.start, leaves), timedelta(0)) for brk in route.breaks),
+        timedelta(0),
+    )
+    drive = max(ctx.drive(a, b, leaves, engineer), ctx.drive(a, b, leaves + resting, engineer))
+    latest = leaves + drive + resting
+    if arrival <= latest + ARRIVAL_SLACK:
+        return False
+    target = f"reports arriving at {dst}" if stop is not None else "reports being back home"
+    rest = f" plus {span(seconds(resting))} of breaks" if resting else ""
+    ctx.report(
+        Rule.TRAVEL_TIME,
+        f"leaves {src} at {ctx.clock(leaves)} and {target} at {ctx.clock(arrival)}, but the "
+        f"drive takes {span(seconds(drive))}{rest}: {span(seconds(arrival - latest))} "
+        "unaccounted for",
+        job=stop.job_id if stop is not None else None,
+        engineer=engineer.id,
+        amount=seconds(arrival - latest),
+        unit="s",
+    )
+    return True
+
+
+def _check_waits(ctx: Context, route: Route, engineer: Engineer) -> None:
+    """Each stop's reported wait is the time between arriving and starting."""
+    for stop in route.stops:
+        gap = max(seconds(stop.start - stop.arrival), 0)
+        if abs(stop.wait_s - gap) <= 1:
+            continue
+        ctx.report(
+            Rule.TRAVEL_TIME,
+            f"reports {span(stop.wait_s)} waiting at {stop.job_id}, but arrives "
+            f"{ctx.clock(stop.arrival)} and starts {ctx.clock(stop.start)} ({span(gap)})",
+            job=stop.job_id if stop.job_id in ctx.jobs else None,
+            engineer=engineer.id,
+            amount=abs(stop.wait_s - gap),
+            unit="s",
+        )
 
 
 def check_shift(ctx: Context) -> None:

@@ -28,6 +28,54 @@ def _short_skus(cp: CompiledProblem, routes: list[Route]) -> dict[str, int]:
     return left
 
 
+def arrival_after(leaves: int, drive: int, breaks: list[tuple[int, int]], start: int) -> int:
+    """When an engineer who leaves at ``leaves`` and drives ``drive`` seconds gets there, no
+    later than ``start``: a break that begins while still on the road pauses the drive; one
+    that begins after arriving is taken while waiting and does not delay the arrival."""
+    at = leaves + drive
+    for begin, end in sorted(breaks):
+        if leaves <= begin < at:
+            at += end - begin
+    return min(at, start)
+
+
+def retimed(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
+    """``route`` with every arrival, wait, drive and the return home recomputed from its
+    departure, stop times and breaks, each drive at its real departure time: what an engine's
+    decoder reports then follows from the plan itself (no idle time hidden in a drive, none
+    left over from a stop the decoder removed). Starts, ends and breaks are kept."""
+    mats, clock = cp.matrices, cp.clock
+    profile = cp.travel_key(vehicle)[0]
+    breaks = [(clock.seconds(b.start), clock.seconds(b.end)) for b in route.breaks]
+    point = mats.start_point[route.engineer_id]
+    leaves = clock.seconds(route.departure)
+    stops = []
+    for stop in route.stops:
+        here = (
+            mats.depot_point[stop.job_id] if stop.kind == "pickup" else mats.job_point[stop.job_id]
+        )
+        took = mats.duration_at(point, here, leaves, profile)
+        start = clock.seconds(stop.start)
+        arrival = arrival_after(leaves, took, breaks, start)
+        stops.append(
+            stop.model_copy(
+                update={"travel_s": took, "arrival": cp.at(arrival), "wait_s": start - arrival}
+            )
+        )
+        point, leaves = here, clock.seconds(stop.end)
+    home = mats.end_point[route.engineer_id]
+    took = mats.duration_at(point, home, leaves, profile)
+    back = arrival_after(leaves, took, breaks, leaves + took + sum(b - a for a, b in breaks))
+    return route.model_copy(
+        update={
+            "stops": stops,
+            "arrival": cp.at(back),
+            "return_travel_s": took,
+            "return_distance_m": mats.distance(point, home),
+        }
+    )
+
+
 def job_stop_details(
     cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int
 ) -> dict[str, Any]:

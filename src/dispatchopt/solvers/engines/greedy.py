@@ -25,7 +25,7 @@ from dispatchopt.solvers.compiled import (
     Vehicle,
     compile_problem,
 )
-from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.engines.decoding import job_stop_details, retimed, unassigned_jobs
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.summary import summarize
@@ -251,7 +251,9 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
             end_of[job.node] = trial.legs[-1].end
             served.add(job.job_id)
         waiting = still
-    routes = [_route(cp, st, cp.travel(v)) for v, st in enumerate(states) if st.legs]
+    routes = [
+        retimed(cp, _route(cp, st, cp.travel(v)), v) for v, st in enumerate(states) if st.legs
+    ]
     plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
     plan.summary = summarize(
         problem, plan, solver=NAME, solve_seconds=_time.perf_counter() - started

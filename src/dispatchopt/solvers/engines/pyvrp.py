@@ -22,7 +22,7 @@ from dispatchopt.solvers.compiled import (
     CompiledProblem,
     compile_problem,
 )
-from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.engines.decoding import job_stop_details, retimed, unassigned_jobs
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.summary import summarize
@@ -338,7 +338,7 @@ def plan_pyvrp(cp: CompiledProblem, *, deadline: Deadline, seed: int = 0) -> Pla
             v = fleet.members[t][used[t]]
             used[t] += 1
             nodes = [int(a.idx) for a in pv_route if a.is_client()]
-            routes.append(_route(cp, v, nodes))
+            routes.append(retimed(cp, _route(cp, v, nodes), v))
         order = {eng.id: i for i, eng in enumerate(problem.engineers)}
         routes.sort(key=lambda r: (order[r.engineer_id], r.shift_index))
         objective = result.cost() / OBJECTIVE_UNITS[problem.objective.kind]

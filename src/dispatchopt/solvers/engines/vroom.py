@@ -21,7 +21,7 @@ from dispatchopt.errors import SolverError
 from dispatchopt.models import BreakTaken, Plan, Route, Stop
 from dispatchopt.solvers.capabilities import Capabilities, Feature
 from dispatchopt.solvers.compiled import UNITS_PER_KM, CompiledProblem
-from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.engines.decoding import job_stop_details, retimed, unassigned_jobs
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.summary import summarize
@@ -432,18 +432,17 @@ def plan_from_vroom(
             lo, hi, dur = veh.breaks[k]
             at = hi if hi >= vr.arrival else lo
             breaks.append(BreakTaken(start=cp.at(at), end=cp.at(at + dur)))
-        out.append(
-            Route(
-                engineer_id=veh.engineer_id,
-                shift_index=veh.shift_index,
-                departure=cp.at(vr.departure),
-                arrival=cp.at(vr.arrival),
-                stops=stops,
-                breaks=sorted(breaks, key=lambda b: b.start),
-                return_travel_s=int(travel[prev, veh.end_node]),
-                return_distance_m=int(distance[prev, veh.end_node]),
-            )
+        route = Route(
+            engineer_id=veh.engineer_id,
+            shift_index=veh.shift_index,
+            departure=cp.at(vr.departure),
+            arrival=cp.at(vr.arrival),
+            stops=stops,
+            breaks=sorted(breaks, key=lambda b: b.start),
+            return_travel_s=int(travel[prev, veh.end_node]),
+            return_distance_m=int(distance[prev, veh.end_node]),
         )
+        out.append(retimed(cp, route, vr.vehicle))
     order = {eng.id: i for i, eng in enumerate(cp.problem.engineers)}
     out.sort(key=lambda r: (order[r.engineer_id], r.shift_index))
     plan = Plan(routes=out, unassigned=unassigned_jobs(cp, served, out))

@@ -7,7 +7,12 @@ from ortools.constraint_solver import pywrapcp
 from dispatchopt.models import BreakTaken, Plan, Route, Stop
 from dispatchopt.models.plan import PartUse
 from dispatchopt.solvers.compiled import CompiledProblem
-from dispatchopt.solvers.engines.decoding import job_stop_details, unassigned_jobs
+from dispatchopt.solvers.engines.decoding import (
+    arrival_after,
+    job_stop_details,
+    retimed,
+    unassigned_jobs,
+)
 from dispatchopt.solvers.engines.ortools.model import RoutingBuild
 
 
@@ -49,8 +54,7 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
             is_end = routing.IsEnd(index)
             start = assignment.Value(time.CumulVar(index))
             leg = int(travel[prev_node, node])
-            in_gap = sum(b - a for a, b in breaks if prev_end <= a and b <= start)
-            arrival = min(start, prev_end + leg + in_gap)
+            arrival = arrival_after(prev_end, leg, breaks, start)
             if is_end:
                 routes.append(
                     Route(
@@ -118,14 +122,18 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
     routes = [
         _without_idle_pickups(cp, r, vehicle_of[(r.engineer_id, r.shift_index)]) for r in routes
     ]
+    # A route left with no stop (it only went to a depot for nothing) is no route at all.
+    routes = [r for r in routes if r.stops]
     return Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
 
 
 def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
     """Drop depot visits that picked nothing up (the engine may add free ones when travel costs
-    nothing), where going straight on is no longer, so every time in the route still holds."""
+    nothing), where going straight on is no longer; the route is then re-timed, so the time the
+    detour took shows as waiting (or an earlier return), not as a drive that never happened."""
     stops = list(route.stops)
     mats = cp.matrices
+    dur = mats.durations_between(*cp.travel_key(vehicle))
     changed = True
     while changed:
         changed = False
@@ -139,25 +147,14 @@ def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Ro
                 else _point(cp, stops[k + 1])
             )
             here = mats.depot_point[stop.job_id]
-            dur = mats.durations_between(*cp.travel_key(vehicle))
-            direct = int(dur[prev, nxt])
-            if direct > int(dur[prev, here]) + int(dur[here, nxt]):
+            if int(dur[prev, nxt]) > int(dur[prev, here]) + int(dur[here, nxt]):
                 continue
-            follower = {"travel_s": direct, "distance_m": mats.distance(prev, nxt)}
-            if k + 1 < len(stops):
-                stops[k + 1] = stops[k + 1].model_copy(update=follower)
-                del stops[k]
-            else:
-                del stops[k]
-                route = route.model_copy(
-                    update={
-                        "return_travel_s": follower["travel_s"],
-                        "return_distance_m": follower["distance_m"],
-                    }
-                )
+            del stops[k]
+            if k < len(stops):
+                stops[k] = stops[k].model_copy(update={"distance_m": mats.distance(prev, nxt)})
             changed = True
             break
-    return route.model_copy(update={"stops": stops})
+    return retimed(cp, route.model_copy(update={"stops": stops}), vehicle)
 
 
 def _point(cp: CompiledProblem, stop: Stop) -> int:
