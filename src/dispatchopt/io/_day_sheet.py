@@ -28,8 +28,8 @@ class StopLine:
     start: str
     end: str
     window: str
-    """The promised window the start falls in (``10:00-12:00``); every window, marked
-    ``outside``, when the start is in none of them; empty for a job without windows."""
+    """The promised window the start falls in (``10:00-12:00``); when the start is in none,
+    ``outside`` and every window joined by ``or``; empty for a job without windows."""
     sla_due: str
     late_minutes: int | None
     """Minutes the start is past the SLA due time (``None``: no due time, or not late)."""
@@ -112,7 +112,7 @@ def _window(problem: Problem | None, stop: Stop, clock: Clock) -> str:
             return f"{clock(window.start)}-{clock(window.end)}"
     if not windows:
         return ""
-    listed = ", ".join(f"{clock(w.start)}-{clock(w.end)}" for w in windows)
+    listed = " or ".join(f"{clock(w.start)}-{clock(w.end)}" for w in windows)
     return f"outside {listed}"
 
 

@@ -47,42 +47,46 @@ def _sla_cell(line: StopLine) -> str:
 
 
 def _job_cell(line: StopLine) -> str:
+    """The job id, with whom to visit and where, and the parts it uses, on a line below; a
+    pickup says what it collects where."""
     if line.kind == "pickup":
         return escape(line.parts)
-    return escape(f"{line.job} ({line.parts})" if line.parts else line.job)
+    below = ", ".join(part for part in (line.customer, line.address) if part)
+    if line.parts:
+        below = f"{below}; uses {line.parts}" if below else f"uses {line.parts}"
+    return escape(line.job) + (f"\n[dim]{escape(below)}[/]" if below else "")
 
 
 def _route_table(route: Route, problem: Problem | None) -> Table:
-    """The route's stops, breaks and way home in time order; the customer, window and SLA
-    columns appear only when some stop has something to show in them (narrow terminals)."""
+    """The route's stops, breaks and way home in time order; the window and SLA columns
+    appear only when some stop has something to show in them (narrow terminals)."""
     clock = Clock(problem, route.departure)
     lines = stop_lines(route, problem)
     columns = ["#", "job"]
-    with_customer = any(line.customer or line.address for line in lines)
-    with_window = any(line.window for line in lines)
-    with_sla = any(line.sla_due for line in lines)
-    if with_customer:
-        columns.append("customer")
-    if with_window:
+    if any(line.window for line in lines):
         columns.append("window")
     columns += ["arrive", "start", "end"]
-    if with_sla:
+    if any(line.sla_due for line in lines):
         columns.append("SLA due")
     columns += ["travel", "km"]
     table = Table(title=_route_title(route, clock), title_justify="left", show_edge=False)
     for column in columns:
-        table.add_column(column, justify="left" if column in _LEFT else "right")
+        # A time cut in two is misread; the job's text, windows and the SLA cell may wrap.
+        table.add_column(
+            column,
+            justify="left" if column in _LEFT else "right",
+            no_wrap=column in _WHOLE,
+            min_width=_MIN_WIDTH.get(column),
+        )
 
     def row(**cells: str) -> list[str]:
         return [cells.get(column, "") for column in columns]
 
     rows: list[tuple[datetime, list[str]]] = []
     for stop, line in zip(route.stops, lines, strict=True):
-        who = ", ".join(part for part in (line.customer, line.address) if part)
         cells = {
             "#": str(line.order),
             "job": _job_cell(line),
-            "customer": escape(who),
             "window": line.window,
             "arrive": line.arrive,
             "start": line.start,
@@ -108,7 +112,9 @@ def _route_table(route: Route, problem: Problem | None) -> Table:
     return table
 
 
-_LEFT = {"job", "customer", "window", "SLA due"}
+_LEFT = {"job", "window", "SLA due"}
+_WHOLE = {"arrive", "start", "end"}
+_MIN_WIDTH = {"job": 10, "window": 11}
 
 
 def _sla_line(plan: Plan) -> str | None:

@@ -11,7 +11,6 @@ from dispatchopt.models.skills import SkillRequirement
 from dispatchopt.models.sla import SlaState
 from dispatchopt.models.time_window import SoftWindow, TimeWindow
 
-
 CUSTOMER_MAX_CHARS = 200
 """Longest customer name or reference a job may carry (a schedule line, not a CRM record)."""
 ADDRESS_MAX_CHARS = 500
