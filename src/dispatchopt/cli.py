@@ -142,6 +142,15 @@ def plan(
     ] = None,
     fmt: FormatOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    max_solutions: Annotated[
+        int | None,
+        typer.Option(
+            "--max-solutions",
+            min=1,
+            help="Stop the search after this many solutions (the same plan on any machine; "
+            "--time-limit still caps the whole).",
+        ),
+    ] = None,
     solver: Annotated[SolverName, typer.Option(help="Planner to run.")] = SolverName.auto,
     brief: Annotated[
         bool, typer.Option("--brief", help="One line per engineer instead of every stop.")
@@ -179,12 +188,12 @@ def plan(
         # Before anything is solved: a missing extra would otherwise waste the whole search.
         if plot is not None:
             require_extra("--plot", "matplotlib", "plot")
-        deadline = Deadline.after(time_limit)
+        deadline = Deadline.after(time_limit, max_solutions=max_solutions)
         if db is not None:
             if input is not None:
                 raise InputError([("INPUT", str(input), "give a problem file or --db, not both")])
             when = day.date() if day is not None else datetime.now(UTC).date()
-            result, day_problem = _plan_db(db, when, deadline.remaining())
+            result, day_problem = _plan_db(db, when, deadline)
             print_plan(result, console, brief=brief, problem=day_problem)
             # The store's day is checked when it is written back, not here (as before).
             problem = None
@@ -243,9 +252,10 @@ def schema() -> None:
     typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
 
 
-def _plan_db(db: str, when: date, seconds: float) -> tuple[Plan, Problem | None]:
-    """Plan a day of tickets from the store, and keep the problem it was turned into (for the
-    printed windows and zone, and the schedules)."""
+def _plan_db(db: str, when: date, deadline: Deadline) -> tuple[Plan, Problem | None]:
+    """Plan a day of tickets from the store within ``deadline`` (its solution count too), and
+    keep the problem the tickets were turned into (for the printed windows and zone, and the
+    schedules)."""
     from dispatchopt.lifecycle.cli import plan_from_db
     from dispatchopt.solvers import solve
 
@@ -253,9 +263,9 @@ def _plan_db(db: str, when: date, seconds: float) -> tuple[Plan, Problem | None]
 
     def solve_and_keep(problem: Problem, **options: Any) -> Plan:
         seen.append(problem)
-        return solve(problem, **options)
+        return solve(problem, deadline=deadline)
 
-    result = plan_from_db(db, when, seconds, solve=solve_and_keep)
+    result = plan_from_db(db, when, deadline.remaining(), solve=solve_and_keep)
     return result, (seen[-1] if seen else None)
 
 

@@ -70,13 +70,15 @@ def _route_table(route: Route, problem: Problem | None) -> Table:
         columns.append("SLA due")
     columns += ["travel", "km"]
     table = Table(title=_route_title(route, clock), title_justify="left", show_edge=False)
+    # Job ids stay whole where they can (up to 30 characters), the other columns give way.
+    widths = {**_MIN_WIDTH, "job": min(30, max([_MIN_WIDTH["job"], *(len(s.job) for s in lines)]))}
     for column in columns:
         # A time cut in two is misread; the job's text, windows and the SLA cell may wrap.
         table.add_column(
             column,
             justify="left" if column in _LEFT else "right",
             no_wrap=column in _WHOLE,
-            min_width=_MIN_WIDTH.get(column),
+            min_width=widths.get(column),
         )
 
     def row(**cells: str) -> list[str]:
@@ -132,7 +134,7 @@ def _sla_line(plan: Plan) -> str | None:
     else:
         text = f"all {len(due)} SLA visits start in time"
     if compliance:
-        tiers = ", ".join(f"{tier} {pct:g} %" for tier, pct in sorted(compliance.items()))
+        tiers = ", ".join(f"{tier} {pct:.1f} %" for tier, pct in sorted(compliance.items()))
         text += f"; compliance {tiers}"
     return f"[bold]SLA[/]: {text}"
 
