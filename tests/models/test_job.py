@@ -25,9 +25,10 @@ def test_customer_and_address_are_optional() -> None:
 def test_an_overlong_customer_or_address_is_refused_naming_the_field(
     field: str, limit: int
 ) -> None:
-    DAY.problem([DAY.job("boiler", 1, **{field: "x" * limit})], [DAY.engineer("ann")])
+    fits = {**DAY.job("boiler", 1), field: "x" * limit}
+    DAY.problem([fits], [DAY.engineer("ann")])
     with pytest.raises(InputError, match=rf"jobs\[0\]\.{field}"):
-        DAY.problem([DAY.job("boiler", 1, **{field: "x" * (limit + 1)})], [DAY.engineer("ann")])
+        DAY.problem([{**fits, field: "x" * (limit + 1)}], [DAY.engineer("ann")])
 
 
 def test_a_plan_written_before_stops_had_a_customer_still_reads() -> None:
