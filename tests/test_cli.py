@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from dispatchopt.cli import app
+from dispatchopt.cli import EXIT_MISSING_EXTRA, app
 from tests.days import Day
 
 DATA = Path(__file__).parent / "data"
@@ -150,3 +151,37 @@ def test_missing_plan_file_exits_2(problem_file: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(problem_file), str(tmp_path / "none.json")])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_plan_writes_a_schedule_per_engineer(problem_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "schedules"
+    result = runner.invoke(app, ["plan", str(problem_file), "-t", "1", "--schedules", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["ann.csv", "ann.html"]
+    header, fridge = (folder / "ann.csv").read_text().splitlines()
+    assert header.startswith("order,job,customer,address,arrive,start,end,promised window")
+    assert fridge.startswith("1,fridge-1,") and "08:00-12:00" in fridge
+
+
+def test_plan_prints_the_date_and_zone_and_the_promised_window(problem_file: Path) -> None:
+    result = runner.invoke(app, ["plan", str(problem_file), "-t", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Tuesday 10 March 2026, times in UTC+01:00" in result.output
+    assert "08:00-12:00" in next(line for line in result.output.splitlines() if "fridge-1" in line)
+
+
+def test_plot_without_matplotlib_exits_4_before_solving(
+    problem_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dispatchopt.solvers as engine
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved although the pictures cannot be drawn")
+
+    monkeypatch.setattr(engine, "solve", never)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = runner.invoke(app, ["plan", str(problem_file), "--plot", str(tmp_path / "pics")])
+    assert result.exit_code == EXIT_MISSING_EXTRA == 4, result.output
+    assert result.output.strip() == (
+        "error: --plot needs matplotlib: pip install 'dispatchopt[plot]'"
+    )

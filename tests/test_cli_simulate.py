@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from dispatchopt.cli import app
+from dispatchopt.cli import EXIT_MISSING_EXTRA, app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -62,3 +64,32 @@ def test_an_unexpected_failure_is_reported_as_a_bug_without_a_traceback(
     assert result.exit_code == 3
     assert "internal error (RuntimeError: boom)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_simulate_without_matplotlib_exits_4_before_simulating(tmp_path: Path) -> None:
+    """In a fresh interpreter where matplotlib cannot be imported (whether or not it is
+    installed here): one line, exit code 4, no traceback, nothing simulated."""
+    day = tmp_path / "day.json"
+    made = CliRunner().invoke(app, ["scenario", str(day), "--size", "5", "--engineers", "1"])
+    assert made.exit_code == 0, made.output
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import dispatchopt.simulate.compare as compare\n"
+        "def never(*a, **k): raise AssertionError('simulated without its pictures')\n"
+        "compare.simulate_command = never\n"
+        "from dispatchopt.cli import main\n"
+        f"sys.argv = ['dispatchopt', 'simulate', {str(day)!r}, '--out', {str(tmp_path)!r}]\n"
+        "main()\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ran.returncode == EXIT_MISSING_EXTRA == 4, ran.stderr
+    assert ran.stderr.strip() == (
+        "error: simulate --plots needs matplotlib: pip install 'dispatchopt[plot]' (or --no-plots)"
+    )
+    assert "Traceback" not in ran.stderr + ran.stdout
+
+
+def test_both_command_modules_give_a_missing_extra_the_same_code() -> None:
+    from dispatchopt.simulate import cli as simulate_cli
+
+    assert simulate_cli.EXIT_MISSING_EXTRA == EXIT_MISSING_EXTRA

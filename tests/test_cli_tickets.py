@@ -49,3 +49,21 @@ def test_plan_needs_input_or_db() -> None:
     result = CliRunner().invoke(app, ["plan"])
     assert result.exit_code == 2
     assert "INPUT" in result.output and "Traceback" not in result.output
+
+
+def test_plan_from_db_writes_schedules_headed_with_the_stores_day(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "day.db")
+    assert (
+        runner.invoke(app, ["tickets", "import", str(DATA / "day.json"), "--db", db]).exit_code == 0
+    )
+    folder = tmp_path / "schedules"
+    result = runner.invoke(
+        app,
+        ["plan", "--db", db, "--date", "2026-03-02", "-t", "1", "--schedules", str(folder)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Monday 2 March 2026, times in" in result.output
+    pages = sorted(folder.glob("*.html"))
+    assert pages and len(pages) == len(list(folder.glob("*.csv")))
+    assert "Monday 2 March 2026" in pages[0].read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -13,7 +13,7 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 
-from dispatchopt.errors import DispatchoptError, InputError
+from dispatchopt.errors import DispatchoptError, InputError, MissingExtraError, require_extra
 from dispatchopt.io import load_problem, read_plan, write_plan
 from dispatchopt.io.report import live_progress, print_plan, print_violations, problem_line
 from dispatchopt.models import Plan, Problem
@@ -30,6 +30,8 @@ app = typer.Typer(
 EXIT_INVALID_PLAN = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_MISSING_EXTRA = 4
+"""An option needs an optional extra that is not installed (``--plot`` without matplotlib)."""
 
 
 class Format(StrEnum):
@@ -69,6 +71,8 @@ def _fail(exc: Exception) -> typer.Exit:
         )
         return typer.Exit(EXIT_INTERNAL)
     typer.echo(f"error: {exc}", err=True)
+    if isinstance(exc, MissingExtraError):
+        return typer.Exit(EXIT_MISSING_EXTRA)
     return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
 
 
@@ -138,6 +142,15 @@ def plan(
     ] = None,
     fmt: FormatOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    max_solutions: Annotated[
+        int | None,
+        typer.Option(
+            "--max-solutions",
+            min=1,
+            help="Stop the search after this many solutions (the same plan on any machine; "
+            "--time-limit still caps the whole).",
+        ),
+    ] = None,
     solver: Annotated[SolverName, typer.Option(help="Planner to run.")] = SolverName.auto,
     brief: Annotated[
         bool, typer.Option("--brief", help="One line per engineer instead of every stop.")
@@ -156,6 +169,13 @@ def plan(
         Path | None,
         typer.Option("--plot", help="Folder for a route map and a Gantt chart (PNG)."),
     ] = None,
+    schedules: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedules",
+            help="Folder for each engineer's schedule: ENGINEER.csv and a printable ENGINEER.html.",
+        ),
+    ] = None,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON.
@@ -165,27 +185,35 @@ def plan(
 
     console = _stdout()
     try:
-        deadline = Deadline.after(time_limit)
+        # Before anything is solved: a missing extra would otherwise waste the whole search.
+        if plot is not None:
+            require_extra("--plot", "matplotlib", "plot")
+        deadline = Deadline.after(time_limit, max_solutions=max_solutions)
         if db is not None:
             if input is not None:
                 raise InputError([("INPUT", str(input), "give a problem file or --db, not both")])
-            from dispatchopt.lifecycle.cli import plan_from_db
-
             when = day.date() if day is not None else datetime.now(UTC).date()
-            result = plan_from_db(db, when, deadline.remaining())
-            print_plan(result, console, brief=brief)
+            result, day_problem = _plan_db(db, when, deadline)
+            print_plan(result, console, brief=brief, problem=day_problem)
+            # The store's day is checked when it is written back, not here (as before).
             problem = None
         else:
             if input is None:
                 raise InputError([("INPUT", None, "missing: give a problem file or --db")])
             problem = _load(input, fmt)
+            day_problem = problem
             console.print(problem_line(problem))
             search_until = deadline.reserve(_post_solve_s(problem, brief))
             result = _solve(problem, solver, search_until, seed, console)
-            print_plan(result, console, brief=brief)
+            print_plan(result, console, brief=brief, problem=problem)
         if out is not None:
             write_plan(result, out)
             console.print(f"plan written to {out}")
+        if schedules is not None:
+            from dispatchopt.io.schedules import write_schedules
+
+            written = write_schedules(day_problem, result, schedules)
+            console.print(f"{len(written) // 2} engineers' schedules written to {schedules}")
         if plot is not None and problem is not None:
             _plot(problem, result, plot)
             console.print(f"pictures written to {plot}")
@@ -224,14 +252,30 @@ def schema() -> None:
     typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
 
 
+def _plan_db(db: str, when: date, deadline: Deadline) -> tuple[Plan, Problem | None]:
+    """Plan a day of tickets from the store within ``deadline`` (its solution count too), and
+    keep the problem the tickets were turned into (for the printed windows and zone, and the
+    schedules)."""
+    from dispatchopt.lifecycle.cli import plan_from_db
+    from dispatchopt.solvers import solve
+
+    seen: list[Problem] = []
+
+    def solve_and_keep(problem: Problem, **options: Any) -> Plan:
+        seen.append(problem)
+        return solve(problem, deadline=deadline)
+
+    result = plan_from_db(db, when, deadline.remaining(), solve=solve_and_keep)
+    return result, (seen[-1] if seen else None)
+
+
 def _plot(problem: Problem, plan: Plan, folder: Path) -> None:
-    """Route map and Gantt chart of ``plan`` (matplotlib is an optional extra)."""
+    """Route map and Gantt chart of ``plan`` (matplotlib is an optional extra, checked before
+    the solve; a broken install that only fails here exits the same way)."""
     try:
         from dispatchopt.plotting import plot_gantt, plot_routes
     except ModuleNotFoundError as exc:
-        raise DispatchoptError(
-            f"--plot needs matplotlib ({exc.name} is missing): pip install 'dispatchopt[plot]'"
-        ) from None
+        raise MissingExtraError("--plot", exc.name or "matplotlib", "plot") from None
     folder.mkdir(parents=True, exist_ok=True)
     plot_routes(problem, plan, folder / "routes.png")
     plot_gantt(problem, plan, folder / "gantt.png")

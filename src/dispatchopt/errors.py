@@ -31,3 +31,26 @@ class FormatError(InputError):
 
 class SolverError(DispatchoptError):
     """The routing engine failed in a way that is not the input's fault."""
+
+
+class MissingExtraError(DispatchoptError):
+    """A feature asked for needs an optional extra that is not installed (``--plot`` needs
+    matplotlib): raised before any work starts, so nothing is solved for nothing."""
+
+    def __init__(self, feature: str, module: str, extra: str, hint: str = "") -> None:
+        self.feature, self.module, self.extra = feature, module, extra
+        message = f"{feature} needs {module}: pip install 'dispatchopt[{extra}]'"
+        super().__init__(message + (f" ({hint})" if hint else ""))
+
+
+def require_extra(feature: str, module: str, extra: str, hint: str = "") -> None:
+    """Raise :class:`MissingExtraError` unless ``module`` can be imported (checked without
+    importing it, so asking costs nothing and loads no heavy library)."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise MissingExtraError(feature, module, extra, hint)

@@ -10,85 +10,158 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from dispatchopt.io._day_sheet import (
+    Clock,
+    StopLine,
+    day_heading,
+    late_minutes,
+    plan_day,
+    stop_lines,
+)
 from dispatchopt.models import Plan, Problem, Route, Violation
-
-
-def _clock(moment: datetime, day: datetime) -> str:
-    """``HH:MM``, prefixed by the date when it is not the route's day (the JSON keeps seconds)."""
-    text = moment.strftime("%H:%M")
-    if moment.date() != day.date():
-        text = f"{moment.date().isoformat()} {text}"
-    return text
 
 
 def _minutes(seconds: int) -> str:
     return f"{seconds / 60:.0f} min"
 
 
-def _route_table(route: Route) -> Table:
-    day = route.departure
-    table = Table(
-        title=(
-            f"{route.engineer_id}: departs {_clock(route.departure, day)}, back "
-            f"{_clock(route.arrival, day)}, {len(route.stops)} stops, "
-            f"{route.distance_m / 1000:.1f} km"
-        ),
-        title_justify="left",
-        show_edge=False,
+def _route_title(route: Route, clock: Clock) -> str:
+    late = sum(1 for s in route.stops if late_minutes(s) is not None)
+    return (
+        f"{escape(route.engineer_id)}: departs {clock(route.departure)}, back "
+        f"{clock(route.arrival)}, {len(route.stops)} stops, {route.distance_m / 1000:.1f} km"
+        + (f", [bold red]{late} LATE[/]" if late else "")
     )
-    for column in ("#", "job", "arrive", "start", "end", "travel", "km"):
-        table.add_column(column, justify="left" if column == "job" else "right")
-    rows: list[tuple[datetime, list[str]]] = []
-    for i, stop in enumerate(route.stops, start=1):
-        rows.append(
-            (
-                stop.start,
-                [
-                    str(i),
-                    stop.job_id,
-                    _clock(stop.arrival, day),
-                    _clock(stop.start, day),
-                    _clock(stop.end, day),
-                    _minutes(stop.travel_s),
-                    f"{stop.distance_m / 1000:.1f}",
-                ],
-            )
+
+
+def _sla_cell(line: StopLine) -> str:
+    if not line.sla_due:
+        return ""
+    if line.late_minutes is None:
+        return line.sla_due
+    return f"{line.sla_due} [bold red]LATE {line.late_minutes} min[/]"
+
+
+def _job_cell(line: StopLine) -> str:
+    """The job id, with whom to visit and where, and the parts it uses, on a line below; a
+    pickup says what it collects where."""
+    if line.kind == "pickup":
+        return escape(line.parts)
+    below = ", ".join(part for part in (line.customer, line.address) if part)
+    if line.parts:
+        below = f"{below}; uses {line.parts}" if below else f"uses {line.parts}"
+    return escape(line.job) + (f"\n[dim]{escape(below)}[/]" if below else "")
+
+
+def _route_table(route: Route, problem: Problem | None) -> Table:
+    """The route's stops, breaks and way home in time order; the window and SLA columns
+    appear only when some stop has something to show in them (narrow terminals)."""
+    clock = Clock(problem, route.departure)
+    lines = stop_lines(route, problem)
+    columns = ["#", "job"]
+    if any(line.window for line in lines):
+        columns.append("window")
+    columns += ["arrive", "start", "end"]
+    if any(line.sla_due for line in lines):
+        columns.append("SLA due")
+    columns += ["travel", "km"]
+    table = Table(title=_route_title(route, clock), title_justify="left", show_edge=False)
+    # Job ids stay whole where they can (up to 30 characters), the other columns give way.
+    widths = {**_MIN_WIDTH, "job": min(30, max([_MIN_WIDTH["job"], *(len(s.job) for s in lines)]))}
+    for column in columns:
+        # A time cut in two is misread; the job's text, windows and the SLA cell may wrap.
+        table.add_column(
+            column,
+            justify="left" if column in _LEFT else "right",
+            no_wrap=column in _WHOLE,
+            min_width=widths.get(column),
         )
-    home = [
-        "",
-        "(home)",
-        _clock(route.arrival, day),
-        "",
-        "",
-        _minutes(route.return_travel_s),
-        f"{route.return_distance_m / 1000:.1f}",
-    ]
-    rows.append((route.arrival, home))
+
+    def row(**cells: str) -> list[str]:
+        return [cells.get(column, "") for column in columns]
+
+    rows: list[tuple[datetime, list[str]]] = []
+    for stop, line in zip(route.stops, lines, strict=True):
+        cells = {
+            "#": str(line.order),
+            "job": _job_cell(line),
+            "window": line.window,
+            "arrive": line.arrive,
+            "start": line.start,
+            "end": line.end,
+            "SLA due": _sla_cell(line),
+            "travel": _minutes(stop.travel_s),
+            "km": f"{stop.distance_m / 1000:.1f}",
+        }
+        rows.append((stop.start, row(**cells)))
+    home = {
+        "job": "(home)",
+        "arrive": clock(route.arrival),
+        "travel": _minutes(route.return_travel_s),
+        "km": f"{route.return_distance_m / 1000:.1f}",
+    }
+    rows.append((route.arrival, row(**home)))
     for brk in route.breaks:
-        rows.append((brk.start, ["", "(break)", "", _clock(brk.start, day), _clock(brk.end, day)]))
+        rows.append((brk.start, row(job="(break)", start=clock(brk.start), end=clock(brk.end))))
     # Breaks slot in by time (one may come after the engineer is home); sorted() is stable, so
     # at equal times stops come first, then the way home, then a break.
-    for _, cells in sorted(rows, key=lambda row: row[0]):
-        table.add_row(*cells)
+    for _, cells_in_order in sorted(rows, key=lambda item: item[0]):
+        table.add_row(*cells_in_order)
     return table
 
 
-def print_plan(plan: Plan, console: Console, *, brief: bool = False) -> None:
-    """Per engineer its stops with times and travel, then unassigned jobs with reasons, then totals.
+_LEFT = {"job", "window", "SLA due"}
+_WHOLE = {"arrive", "start", "end"}
+_MIN_WIDTH = {"job": 10, "window": 11}
 
-    ``brief`` prints one line per engineer instead of every stop (large benchmark instances).
+
+def _sla_line(plan: Plan) -> str | None:
+    """How many planned visits start after their SLA due time (and the worst), with the
+    summary's compliance per tier; ``None`` when no stop has a due time."""
+    due = [s for r in plan.routes for s in r.stops if s.sla_due is not None]
+    compliance = {} if plan.summary is None else plan.summary.sla_compliance
+    if not due and not compliance:
+        return None
+    late = [m for s in due if (m := late_minutes(s)) is not None]
+    if late:
+        text = (
+            f"[bold red]{len(late)} of {len(due)} SLA visits start LATE[/] (worst {max(late)} min)"
+        )
+    else:
+        text = f"all {len(due)} SLA visits start in time"
+    if compliance:
+        tiers = ", ".join(f"{tier} {pct:.1f} %" for tier, pct in sorted(compliance.items()))
+        text += f"; compliance {tiers}"
+    return f"[bold]SLA[/]: {text}"
+
+
+def print_plan(
+    plan: Plan, console: Console, *, brief: bool = False, problem: Problem | None = None
+) -> None:
+    """The day's date and time zone, then per engineer its stops, then unassigned jobs with
+    reasons, then totals (with SLA breaches).
+
+    ``problem`` (optional) adds each job's promised window beside its start and names the time
+    zone; without it the times print as the plan has them. ``brief`` prints one line per
+    engineer instead of every stop (large benchmark instances).
     """
+    first = plan_day(plan)
+    if first is not None:
+        console.print(f"[bold]{escape(day_heading(problem, first))}[/]")
     for route in plan.routes:
         if brief:
+            late = sum(1 for s in route.stops if late_minutes(s) is not None)
             console.print(
-                f"[bold]{route.engineer_id}[/]: {len(route.stops)} stops, "
+                f"[bold]{escape(route.engineer_id)}[/]: {len(route.stops)} stops, "
                 f"{route.distance_m / 1000:.1f} km, {_minutes(route.travel_s)} driving"
+                + (f", [bold red]{late} LATE[/]" if late else "")
             )
         else:
-            console.print(_route_table(route))
+            console.print(_route_table(route, problem))
             console.print()
     if plan.unassigned:
         table = Table(title=f"Unassigned jobs ({len(plan.unassigned)})", title_justify="left")
@@ -96,7 +169,7 @@ def print_plan(plan: Plan, console: Console, *, brief: bool = False) -> None:
         table.add_column("reason")
         table.add_column("detail")
         for item in plan.unassigned:
-            table.add_row(item.job_id, str(item.reason), item.detail)
+            table.add_row(escape(item.job_id), str(item.reason), escape(item.detail))
         console.print(table)
     else:
         console.print("Every job is planned.")
@@ -112,6 +185,9 @@ def print_plan(plan: Plan, console: Console, *, brief: bool = False) -> None:
             + (f"; objective {summary.objective:g}" if summary.objective is not None else "")
             + (f" ({summary.solver}, {summary.solve_seconds:.1f} s)" if summary.solver else "")
         )
+    sla = _sla_line(plan)
+    if sla is not None:
+        console.print(sla)
 
 
 def print_violations(violations: Sequence[Violation], console: Console) -> None:

@@ -11,6 +11,11 @@ from dispatchopt.models.skills import SkillRequirement
 from dispatchopt.models.sla import SlaState
 from dispatchopt.models.time_window import SoftWindow, TimeWindow
 
+CUSTOMER_MAX_CHARS = 200
+"""Longest customer name or reference a job may carry (a schedule line, not a CRM record)."""
+ADDRESS_MAX_CHARS = 500
+"""Longest address a job may carry (several lines of a postal address fit)."""
+
 
 class Lock(BaseModel):
     """Pins a job to an engineer (and optionally to an exact start): the solver may not move it."""
@@ -36,6 +41,9 @@ class Job(BaseModel):
     depot earlier on the route); ``tools`` must be in the van (carried from the start or
     collected at a depot that keeps them). ``sla`` is the ticket's SLA clock and ``sla_tier``
     names the problem's tier whose policy sets its due times (see ``docs/parts_and_sla.md``).
+    ``customer`` (a name or reference, up to 200 characters) and ``address`` (up to 500) are
+    for people only: the solver never reads them, the plan's stops carry them so the printed
+    day and the engineers' schedules say whom to visit and where.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -61,6 +69,8 @@ class Job(BaseModel):
     tools: list[str] = Field(default_factory=list)
     sla: SlaState | None = None
     sla_tier: str | None = Field(default=None, min_length=1)
+    customer: str | None = Field(default=None, max_length=CUSTOMER_MAX_CHARS)
+    address: str | None = Field(default=None, max_length=ADDRESS_MAX_CHARS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Job:

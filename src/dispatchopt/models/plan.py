@@ -27,7 +27,9 @@ class Stop(BaseModel):
     the leg that leads to this stop; ``wait_s`` is the time between arrival and start.
     For jobs with an SLA, ``sla_due`` is the on-site due time and ``sla_slack_s`` how long
     before it the visit starts (negative: breached). ``first_time_fix`` is the estimated
-    probability that this engineer fixes it at this visit.
+    probability that this engineer fixes it at this visit. ``customer`` and ``address`` are
+    copied from the job (``None`` at pickups and for jobs without them) so a plan read on its
+    own still says whom to visit and where.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -46,6 +48,8 @@ class Stop(BaseModel):
     sla_due: datetime | None = None
     sla_slack_s: int | None = None
     first_time_fix: float | None = None
+    customer: str | None = None
+    address: str | None = None
 
 
 class BreakTaken(BaseModel):

@@ -8,13 +8,17 @@ from typing import Annotated
 
 import typer
 
-from dispatchopt.errors import DispatchoptError, InputError
+from dispatchopt.errors import DispatchoptError, InputError, MissingExtraError, require_extra
 
 EXIT_BAD_INPUT = 2
+EXIT_MISSING_EXTRA = 4
+"""The same codes as :mod:`dispatchopt.cli` (which imports this module, so not from there)."""
 
 
 def _fail(exc: DispatchoptError) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
+    if isinstance(exc, MissingExtraError):
+        return typer.Exit(EXIT_MISSING_EXTRA)
     return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
 
 
@@ -43,6 +47,12 @@ def simulate_cli(
     from dispatchopt.simulate.compare import simulate_command
 
     policies = policy or ["greedy", "batch", "rolling:60"]
+    try:
+        # The pictures come last: without matplotlib, say so before simulating, not after.
+        if plots:
+            require_extra("simulate --plots", "matplotlib", "plot", "or --no-plots")
+    except MissingExtraError as exc:
+        raise _fail(exc) from None
     executor: Executor | None = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
         simulate_command(

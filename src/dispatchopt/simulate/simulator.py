@@ -253,6 +253,8 @@ class _Simulation:
                     distance_m=self.m.distance(st.point, point),
                     wait_s=int((start - arrival).total_seconds()),
                     first_time_fix=1.0 if fixed else 0.0,
+                    customer=job.customer,
+                    address=job.address,
                 )
             )
             self.started.add(jid)

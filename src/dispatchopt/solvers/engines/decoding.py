@@ -79,13 +79,17 @@ def retimed(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
 def job_stop_details(
     cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int
 ) -> dict[str, Any]:
-    """What a job stop reports beside its times: parts used, SLA due time and slack, and the
-    first-time-fix estimate (shared by every solver's decoder)."""
+    """What a job stop reports beside its times: parts used, SLA due time and slack, the
+    first-time-fix estimate, and the job's customer and address (shared by every solver's
+    decoder)."""
+    domain_job = cp.problem.job_by_id[job.job_id]
     return {
         "parts": [PartUse(sku=sku, quantity=q) for sku, q in job.parts],
         "sla_due": None if job.sla_due is None else cp.at(job.sla_due),
         "sla_slack_s": None if job.sla_due is None else job.sla_due - start,
         "first_time_fix": _first_time_fix(cp, job.job_id, engineer_id),
+        "customer": domain_job.customer,
+        "address": domain_job.address,
     }
 
 
