@@ -20,6 +20,7 @@ from dispatchopt.solvers.engines.greedy import Greedy
 from dispatchopt.solvers.engines.ortools import OrTools, SearchConfig
 from dispatchopt.solvers.engines.pyvrp import PyVrp, pyvrp_available
 from dispatchopt.solvers.engines.vroom import Vroom
+from dispatchopt.solvers.left_out import explain_left_out
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.strategies import (
@@ -125,6 +126,12 @@ def choose_strategy(
     return "decompose", f"{DECOMPOSE_FROM_JOBS} jobs or more"
 
 
+EXPLAIN_BUDGET_S = 2.0
+"""At most this many seconds of a solve go to explaining the jobs left out..."""
+EXPLAIN_SHARE = 0.05
+"""...and at most this share of its time (jobs beyond it keep the engine's reason)."""
+
+
 def solve(
     problem: Problem,
     *,
@@ -147,7 +154,10 @@ def solve(
     passes) on request. ``config`` tunes the OR-Tools engine; ``initial_plan`` is a start it
     uses when its routes hold. ``seed`` 0 keeps the problem's job order, others shuffle it.
     """
-    stop = _deadline(time_limit, deadline)
+    whole = _deadline(time_limit, deadline)
+    # The last moments go to saying why each job left out is out (see left_out.py).
+    explaining = min(EXPLAIN_BUDGET_S, EXPLAIN_SHARE * whole.remaining())
+    stop = whole.reserve(explaining)
     caps = Capabilities.of(problem)
     if initial_plan is not None and engine == "auto":
         chosen, why_engine = "ortools", "starts from the given plan"
@@ -184,6 +194,7 @@ def solve(
                 seed=seed,
                 progress=progress,
             )
+    plan = explain_left_out(problem, plan, budget_s=max(explaining, whole.remaining()))
     if plan.summary is not None:
         plan.summary.solver_notes = notes + plan.summary.solver_notes
     return plan
