@@ -25,7 +25,15 @@ from dispatchopt.models.parts import (
     parts_readiness,
     stock_shortfalls,
 )
-from dispatchopt.models.plan import BreakTaken, Plan, Route, Stop, Summary, Unassigned
+from dispatchopt.models.plan import (
+    BreakTaken,
+    Plan,
+    Route,
+    SlaStageOutcome,
+    Stop,
+    Summary,
+    Unassigned,
+)
 from dispatchopt.models.problem import Problem
 from dispatchopt.models.rules import Rule, UnassignedReason
 from dispatchopt.models.skills import SkillRequirement
@@ -82,6 +90,7 @@ __all__ = [
     "SoftWindow",
     "Stock",
     "StockHolder",
+    "SlaStageOutcome",
     "Stop",
     "Summary",
     "TimeWindow",

@@ -19,6 +19,20 @@ class PartUse(BaseModel):
     quantity: int
 
 
+class SlaStageOutcome(BaseModel):
+    """How a visit stands against one SLA stage: due ``due``; the visit meets it ``at`` the
+    start or end of service (``None`` for a stage a visit does not meet, such as ``respond``);
+    ``slack_s`` before the due time (negative: late); ``chance`` that the visit meets it (for
+    ``resolve``, the first-time-fix estimate when on time; 0 when late)."""
+
+    stage: str
+    due: datetime
+    at: datetime | None = None
+    slack_s: int | None = None
+    met: bool | None = None
+    chance: float | None = None
+
+
 class Stop(BaseModel):
     """One visit on a route: when the engineer arrives, starts and finishes.
 
@@ -26,7 +40,8 @@ class Stop(BaseModel):
     is in ``job_id`` to collect ``parts`` (a restock). ``travel_s`` and ``distance_m`` are for
     the leg that leads to this stop; ``wait_s`` is the time between arrival and start.
     For jobs with an SLA, ``sla_due`` is the on-site due time and ``sla_slack_s`` how long
-    before it the visit starts (negative: breached). ``first_time_fix`` is the estimated
+    before it the visit starts (negative: breached); ``sla_stages`` says the same for every
+    stage of the job's policy (respond, on site, resolve, ...). ``first_time_fix`` is the estimated
     probability that this engineer fixes it at this visit. ``customer`` and ``address`` are
     copied from the job (``None`` at pickups and for jobs without them) so a plan read on its
     own still says whom to visit and where.
@@ -47,6 +62,7 @@ class Stop(BaseModel):
     """At a pickup: tools collected there."""
     sla_due: datetime | None = None
     sla_slack_s: int | None = None
+    sla_stages: list[SlaStageOutcome] = Field(default_factory=list)
     first_time_fix: float | None = None
     customer: str | None = None
     address: str | None = None
@@ -118,6 +134,9 @@ class Summary(BaseModel):
     cost: float
     pickups: int = 0
     sla_compliance: dict[str, float] = Field(default_factory=dict)
+    sla_stage_compliance: dict[str, float] = Field(default_factory=dict)
+    """% of planned visits meeting each SLA stage a visit can meet (``on_site``, ``resolve``:
+    the end of service by its due time, fixed or not)."""
     """Per SLA tier, % of jobs with a deadline that start in time (unplanned ones due within
     the planned day count as missed)."""
     first_time_fix: float | None = None

@@ -14,7 +14,7 @@ from dispatchopt.models.engineer import Engineer
 from dispatchopt.models.job import Job
 from dispatchopt.models.objective import Objective
 from dispatchopt.models.parts import Depot, Part, PartArrival, PartsReadiness, parts_readiness
-from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, sla_due
+from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, SlaStage, sla_due
 from dispatchopt.models.travel import HaversineTravel, TravelSettings
 
 
@@ -217,6 +217,23 @@ class Problem(BaseModel):
         if policy is None or job.sla is None:
             return None
         return sla_due(policy, job.sla, self.calendar, stage)
+
+    def sla_stage_dues(self, job: Job) -> list[tuple[SlaStage, datetime]]:
+        """Each stage of the job's SLA with its due time, in policy order; stages whose clock
+        is paused open are left out."""
+        policy = self.sla_policy_for(job)
+        if policy is None or job.sla is None:
+            return []
+        out = []
+        for stage in policy.stages:
+            due = sla_due(policy, job.sla, self.calendar, stage.name)
+            if due is not None:
+                out.append((stage, due))
+        return out
+
+    def sla_visit_dues(self, job: Job) -> list[tuple[SlaStage, datetime]]:
+        """The stages of :meth:`sla_stage_dues` a visit can meet (on site, resolve, ...)."""
+        return [(stage, due) for stage, due in self.sla_stage_dues(job) if stage.visit_event]
 
     def sla_deadline(self, job: Job) -> datetime | None:
         """The due time service must start by: the job policy's solver stage (``on_site``).

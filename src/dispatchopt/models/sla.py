@@ -21,6 +21,12 @@ RESPOND = "respond"
 ON_SITE = "on_site"
 RESOLVE = "resolve"
 """Conventional stage names; a policy may use any names it likes."""
+VISIT_EVENTS: dict[str, Literal["start", "end", "none"]] = {
+    ON_SITE: "start",
+    RESOLVE: "end",
+    RESPOND: "none",
+}
+"""What in a visit meets a stage of a conventional name (see :attr:`SlaStage.met_by`)."""
 
 
 class SlaClock(StrEnum):
@@ -41,11 +47,21 @@ class SlaStage(BaseModel):
     name: str = Field(min_length=1)
     target_minutes: float = Field(gt=0)
     clock: SlaClock = SlaClock.BUSINESS
+    met_by: Literal["start", "end", "none"] | None = None
+    """What in a visit meets the stage: the start of service (``on_site``), its end
+    (``resolve``: fixed, if the first visit fixes it), or nothing a visit does (``respond`` is
+    met by a call). Left out, it follows the stage name, and other names are met by nothing."""
 
     @property
     def target(self) -> timedelta:
         """The target as a timedelta."""
         return timedelta(minutes=self.target_minutes)
+
+    @property
+    def visit_event(self) -> Literal["start", "end"] | None:
+        """``"start"`` or ``"end"`` of service when a visit can meet this stage, else ``None``."""
+        event = self.met_by or VISIT_EVENTS.get(self.name, "none")
+        return None if event == "none" else event
 
 
 class SlaPolicy(BaseModel):
@@ -78,6 +94,10 @@ class SlaPolicy(BaseModel):
             if stage.name == name:
                 return stage
         raise InputError([("stage", name, f"policy {self.name!r} has no such stage")])
+
+    def visit_stages(self) -> list[SlaStage]:
+        """The stages a visit can meet (at its start or its end), in policy order."""
+        return [s for s in self.stages if s.visit_event is not None]
 
     def solver_stage(self) -> SlaStage | None:
         """The stage whose due time the solver treats as the job's deadline, if any."""

@@ -123,7 +123,7 @@ def _features(problem: Problem) -> set[Feature]:
         out.add(Feature.PREFERRED_ENGINEERS)
     if any(j.duration_by_level for j in jobs):
         out.add(Feature.DURATION_BY_LEVEL)
-    if any(problem.sla_deadline(j) is not None for j in jobs if j.sla is not None):
+    if any(problem.sla_visit_dues(j) for j in jobs if j.sla is not None):
         out.add(Feature.SLA_CLOCKS)
     if problem.objective.first_time_fix_weight and any(j.skills for j in jobs):
         out.add(Feature.FIRST_TIME_FIX)

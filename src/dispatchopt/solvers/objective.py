@@ -8,9 +8,11 @@ unit (money, km or hours), so strategies can compare plans from different engine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from dispatchopt.models import Plan, Problem, Route
+from dispatchopt.models import Job, Plan, Problem, Route
 from dispatchopt.models.first_time_fix import first_time_fix
+from dispatchopt.models.sla import SlaStage
 
 LOCKED_DROP_FACTOR = 10
 """A locked job is ten times as costly to drop as an ordinary mandatory job (as compiled)."""
@@ -44,6 +46,17 @@ def weighted_service(problem: Problem, plan: Plan) -> int:
     return sum(1 + problem.job_by_id[s.job_id].priority for r in plan.routes for s in r.jobs)
 
 
+def priced_sla_stages(problem: Problem, job: Job) -> list[tuple[SlaStage, datetime]]:
+    """The SLA stages whose lateness costs money: every stage a visit can meet in soft mode;
+    in hard mode those besides the hard deadline stage (which is a rule, not a cost)."""
+    dues = problem.sla_visit_dues(job)
+    if problem.sla_mode.kind != "hard":
+        return dues
+    policy = problem.sla_policy_for(job)
+    hard = policy.solver_stage() if policy is not None else None
+    return [(stage, due) for stage, due in dues if hard is None or stage.name != hard.name]
+
+
 def route_cost(problem: Problem, route: Route) -> float:
     """What one route costs in the objective's unit (penalties of other jobs aside)."""
     kind = problem.objective.kind
@@ -66,10 +79,11 @@ def route_cost(problem: Problem, route: Route) -> float:
     objective = problem.objective
     for stop in route.jobs:
         job = problem.job_by_id[stop.job_id]
-        due = problem.sla_deadline(job) if job.sla is not None else None
-        if due is not None and problem.sla_mode.kind == "soft":
-            cost += problem.sla_mode.late_cost(job.sla_tier, due, stop.start)
-        elif job.soft_window is not None:
+        priced = priced_sla_stages(problem, job) if job.sla is not None else []
+        for stage, due in priced:
+            met_at = stop.end if stage.visit_event == "end" else stop.start
+            cost += problem.sla_mode.late_cost(job.sla_tier, due, met_at)
+        if not priced and job.soft_window is not None:
             late = max(0.0, (stop.start - job.soft_window.end).total_seconds())
             cost += job.soft_window.late_cost_per_hour * objective.lateness_weight * late / 3600
         if job.soft_window is not None:

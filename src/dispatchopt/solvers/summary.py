@@ -54,11 +54,26 @@ def summarize(
         cost=round(cost, 2),
         pickups=sum(1 for r in plan.routes for s in r.stops if s.kind == "pickup"),
         sla_compliance=sla_compliance(problem, plan),
+        sla_stage_compliance=sla_stage_compliance(plan),
         first_time_fix=round(sum(ftf) / len(ftf), 4) if ftf else None,
         objective=objective,
         solver=solver,
         solve_seconds=round(solve_seconds, 3),
     )
+
+
+def sla_stage_compliance(plan: Plan) -> dict[str, float]:
+    """% of planned visits that meet each SLA stage a visit can meet, keys sorted."""
+    counts: dict[str, list[int]] = {}
+    for route in plan.routes:
+        for stop in route.jobs:
+            for outcome in stop.sla_stages:
+                if outcome.met is None:
+                    continue
+                pair = counts.setdefault(outcome.stage, [0, 0])
+                pair[0] += int(outcome.met)
+                pair[1] += 1
+    return {k: round(100.0 * counts[k][0] / counts[k][1], 2) for k in sorted(counts)}
 
 
 def sla_compliance(problem: Problem, plan: Plan) -> dict[str, float]:

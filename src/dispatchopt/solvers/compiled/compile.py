@@ -177,10 +177,10 @@ def _compile_job(
             money_rate_per_s(job.soft_window.early_cost_per_hour * w),
             money_rate_per_s(job.soft_window.late_cost_per_hour * w),
         )
-    due = problem.sla_deadline(job)
-    sla_due = None if due is None else clock.seconds(due)
+    deadline = problem.sla_deadline(job)
+    sla_due = _priced_due(problem, job, clock, max(service[v] for v in allowed) if allowed else 0)
     late_cost = 0
-    if sla_due is not None and problem.sla_mode.kind == "soft":
+    if sla_due is not None:
         per_hour = problem.sla_mode.late_cost_per_hour_for(job.sla_tier)
         late_cost = max(1, round(penalty_units(problem, per_hour) / 3600)) if per_hour else 0
     return CompiledJob(
@@ -198,8 +198,29 @@ def _compile_job(
         parts=tuple(sorted(required_quantities(job.parts).items())),
         sla_due=sla_due,
         sla_late_cost_per_s=late_cost,
+        sla_deadline=None if deadline is None else clock.seconds(deadline),
+        sla_stages=tuple(
+            (stage.name, clock.seconds(due), stage.visit_event)
+            for stage, due in problem.sla_stage_dues(job)
+        ),
         tools=tuple(sorted(set(job.tools))),
     )
+
+
+def _priced_due(problem: Problem, job: Job, clock: Timebase, longest: int) -> int | None:
+    """The engine second by which service should start to keep every SLA stage a visit can
+    meet that is priced (all in soft mode; in hard mode those besides the hard deadline):
+    an on-site stage's due time, a resolve stage's due time less the longest visit. The
+    engines take one such bound a job; the plan's cost prices each stage on its own."""
+    hard = problem.sla_deadline(job) if problem.sla_mode.kind == "hard" else None
+    policy = problem.sla_policy_for(job)
+    deadline = policy.solver_stage() if policy is not None and hard is not None else None
+    bounds = [
+        clock.seconds(due) - (longest if stage.visit_event == "end" else 0)
+        for stage, due in problem.sla_visit_dues(job)
+        if deadline is None or stage.name != deadline.name
+    ]
+    return min(bounds) if bounds else None
 
 
 def _vehicles(

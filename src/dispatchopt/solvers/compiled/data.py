@@ -59,7 +59,12 @@ class CompiledJob:
     parts: tuple[tuple[str, int], ...] = ()
     """Units used per SKU, sorted by SKU."""
     sla_due: int | None = None
+    """When service should start to keep every priced SLA stage (the engines' one bound)."""
     sla_late_cost_per_s: int = 0
+    sla_deadline: int | None = None
+    """The policy's deadline stage (``on_site``) due time, as plans report it."""
+    sla_stages: tuple[tuple[str, int, str | None], ...] = ()
+    """Every SLA stage as (name, due second, ``"start"``/``"end"``/``None``: what meets it)."""
     tools: tuple[str, ...] = ()
 
 

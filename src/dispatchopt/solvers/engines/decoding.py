@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatchopt.models import Route, Unassigned, UnassignedReason
+from dispatchopt.models import Route, SlaStageOutcome, Unassigned, UnassignedReason
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.models.plan import PartUse
 from dispatchopt.solvers.compiled import CompiledJob, CompiledProblem
@@ -77,20 +77,48 @@ def retimed(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
 
 
 def job_stop_details(
-    cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int
+    cp: CompiledProblem, job: CompiledJob, engineer_id: str, start: int, end: int
 ) -> dict[str, Any]:
     """What a job stop reports beside its times: parts used, SLA due time and slack, the
     first-time-fix estimate, and the job's customer and address (shared by every solver's
     decoder)."""
     domain_job = cp.problem.job_by_id[job.job_id]
+    ftf = _first_time_fix(cp, job.job_id, engineer_id)
     return {
         "parts": [PartUse(sku=sku, quantity=q) for sku, q in job.parts],
-        "sla_due": None if job.sla_due is None else cp.at(job.sla_due),
-        "sla_slack_s": None if job.sla_due is None else job.sla_due - start,
-        "first_time_fix": _first_time_fix(cp, job.job_id, engineer_id),
+        "sla_due": None if job.sla_deadline is None else cp.at(job.sla_deadline),
+        "sla_slack_s": None if job.sla_deadline is None else job.sla_deadline - start,
+        "sla_stages": [
+            _stage_outcome(
+                cp,
+                name,
+                due,
+                None if event is None else end if event == "end" else start,
+                ftf if event == "end" else 1.0,
+            )
+            for name, due, event in job.sla_stages
+        ],
+        "first_time_fix": ftf,
         "customer": domain_job.customer,
         "address": domain_job.address,
     }
+
+
+def _stage_outcome(
+    cp: CompiledProblem, name: str, due: int, at: int | None, chance: float
+) -> SlaStageOutcome:
+    """One SLA stage of a visit: met at ``at`` (start or end of service) or not by a visit."""
+    if at is None:
+        return SlaStageOutcome(stage=name, due=cp.at(due))
+    met = at <= due
+    return SlaStageOutcome(
+        stage=name,
+        due=cp.at(due),
+        at=cp.at(at),
+        slack_s=due - at,
+        met=met,
+        chance=round(chance, 4) if met else 0.0,
+    )
 
 
 def _first_time_fix(cp: CompiledProblem, job_id: str, engineer_id: str) -> float:

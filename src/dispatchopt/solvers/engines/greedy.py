@@ -385,7 +385,7 @@ def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int32]) -> Ro
         details: dict[str, Any] = (
             {"parts": [PartUse(sku=s, quantity=q) for s, q in tgt.picks]}
             if job is None
-            else job_stop_details(cp, job, veh.engineer_id, leg.start)
+            else job_stop_details(cp, job, veh.engineer_id, leg.start, leg.end)
         )
         stops.append(
             Stop(

@@ -283,7 +283,7 @@ def _route(cp: CompiledProblem, v: int, nodes: list[int]) -> Route:
                 travel_s=leg,
                 distance_m=int(distance[prev, node]),
                 wait_s=start - (prev_end + leg),
-                **job_stop_details(cp, job, veh.engineer_id, start),
+                **job_stop_details(cp, job, veh.engineer_id, start, start + job.service[v]),
             )
         )
         prev, prev_end = node, start + job.service[v]

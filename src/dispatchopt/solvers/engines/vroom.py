@@ -422,7 +422,7 @@ def plan_from_vroom(
                     travel_s=int(travel[prev, step.node]),
                     distance_m=int(distance[prev, step.node]),
                     wait_s=step.start - step.arrival,
-                    **job_stop_details(cp, job, veh.engineer_id, step.start),
+                    **job_stop_details(cp, job, veh.engineer_id, step.start, step.end),
                 )
             )
             served.add(job.job_id)

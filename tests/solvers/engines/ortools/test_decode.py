@@ -80,5 +80,3 @@ def test_an_empty_depot_visit_on_the_way_home_brings_her_home_earlier() -> None:
     assert (route.arrival, route.return_travel_s) == (at("09:40"), 20 * 60)
     assert route.arrival - route.stops[-1].end == timedelta(minutes=20)
     assert validate(WASHERS, Plan(routes=[route])) == []
-
-

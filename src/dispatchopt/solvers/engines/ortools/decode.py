@@ -112,7 +112,7 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
                     travel_s=leg,
                     distance_m=int(distance[prev_node, node]),
                     wait_s=start - arrival,
-                    **job_stop_details(cp, job, veh.engineer_id, start),
+                    **job_stop_details(cp, job, veh.engineer_id, start, end),
                 )
             )
             served.add(job.job_id)
