@@ -10,7 +10,7 @@ from dispatchopt.models.engineer import Break, Engineer, Shift
 from dispatchopt.models.first_time_fix import FirstTimeFixModel, first_time_fix
 from dispatchopt.models.job import Job, Lock
 from dispatchopt.models.location import Location
-from dispatchopt.models.objective import Objective
+from dispatchopt.models.objective import CostTerm, Objective
 from dispatchopt.models.parts import (
     Depot,
     Part,
@@ -67,6 +67,7 @@ __all__ = [
     "Location",
     "Lock",
     "MatrixTravel",
+    "CostTerm",
     "Objective",
     "Part",
     "PartArrival",

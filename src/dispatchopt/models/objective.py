@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,3 +33,22 @@ class Objective(BaseModel):
     non_preferred_penalty: float = Field(default=25.0, ge=0)
     lateness_weight: float = Field(default=1.0, ge=0)
     first_time_fix_weight: float = Field(default=0.0, ge=0)
+
+
+class CostTerm(StrEnum):
+    """The names of the objective's terms in a cost breakdown (``summary.cost_breakdown``).
+
+    Terms that price a rule the validator knows reuse that :class:`Rule` name
+    (``time_window`` for soft-window lateness, ``sla_deadline`` for SLA lateness, suffixed
+    ``:<tier>``); the others name what they price."""
+
+    TRAVEL_TIME = "travel_time"
+    DISTANCE = "distance"
+    WORKING_TIME = "working_time"
+    OVERTIME = "overtime"
+    FIXED_COST = "fixed_cost"
+    TIME_WINDOW = "time_window"
+    SLA_DEADLINE = "sla_deadline"
+    NON_PREFERRED_ENGINEER = "non_preferred_engineer"
+    FIRST_TIME_FIX = "first_time_fix"
+    UNASSIGNED = "unassigned"

@@ -142,6 +142,12 @@ class Summary(BaseModel):
     first_time_fix: float | None = None
     """Mean estimated first-time-fix probability over served jobs."""
     objective: float | None = None
+    cost_breakdown: dict[str, float] = Field(default_factory=dict)
+    """``objective`` term by term (travel, distance, working time, overtime, fixed cost, SLA
+    lateness per tier, soft windows, non-preferred engineers, first-time fix, unassigned
+    penalties), in its unit; the terms add up to ``objective``."""
+    engine_objective: float | None = None
+    """What the engine itself reported as its objective (its own rounding and model)."""
     solver: str = ""
     solver_notes: list[str] = Field(default_factory=list)
     """Which engine and strategy planned the day and why (e.g. ``"engine ortools: the day has

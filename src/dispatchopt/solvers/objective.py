@@ -12,6 +12,7 @@ from datetime import datetime
 
 from dispatchopt.models import Job, Plan, Problem, Route
 from dispatchopt.models.first_time_fix import first_time_fix
+from dispatchopt.models.objective import CostTerm
 from dispatchopt.models.sla import SlaStage
 
 LOCKED_DROP_FACTOR = 10
@@ -57,45 +58,65 @@ def priced_sla_stages(problem: Problem, job: Job) -> list[tuple[SlaStage, dateti
     return [(stage, due) for stage, due in dues if hard is None or stage.name != hard.name]
 
 
-def route_cost(problem: Problem, route: Route) -> float:
-    """What one route costs in the objective's unit (penalties of other jobs aside)."""
+Term = tuple[str, str | None]
+"""A cost term: its name (see :class:`~dispatchopt.models.objective.CostTerm`; SLA lateness is
+``sla_deadline:<tier>``) and the job it is for (``None``: the route's own)."""
+
+
+def route_terms(problem: Problem, route: Route) -> dict[Term, float]:
+    """What one route costs in the objective's unit, term by term (zero terms left out)."""
     kind = problem.objective.kind
     eng = problem.engineer_by_id[route.engineer_id]
+    out: dict[Term, float] = {}
+
+    def add(name: str, job_id: str | None, amount: float) -> None:
+        if amount:
+            out[(name, job_id)] = out.get((name, job_id), 0.0) + amount
+
     if kind == "distance":
-        return route.distance_m / 1000
+        add(CostTerm.DISTANCE, None, route.distance_m / 1000)
+        return out
     if kind == "travel_time":
-        return route.travel_s / 3600
+        add(CostTerm.TRAVEL_TIME, None, route.travel_s / 3600)
+        return out
     work = (route.arrival - route.departure).total_seconds()
     if kind == "working_time":
-        return work / 3600
+        add(CostTerm.WORKING_TIME, None, work / 3600)
+        return out
     shift = eng.shifts[route.shift_index]
     over = max(0.0, (route.arrival - shift.end).total_seconds())
-    cost = (
-        eng.fixed_cost
-        + eng.cost_per_hour * work / 3600
-        + eng.cost_per_km * route.distance_m / 1000
-        + eng.overtime_cost_per_hour * over / 3600
-    )
+    add(CostTerm.FIXED_COST, None, eng.fixed_cost)
+    add(CostTerm.WORKING_TIME, None, eng.cost_per_hour * work / 3600)
+    add(CostTerm.DISTANCE, None, eng.cost_per_km * route.distance_m / 1000)
+    add(CostTerm.OVERTIME, None, eng.overtime_cost_per_hour * over / 3600)
     objective = problem.objective
     for stop in route.jobs:
         job = problem.job_by_id[stop.job_id]
         priced = priced_sla_stages(problem, job) if job.sla is not None else []
         for stage, due in priced:
             met_at = stop.end if stage.visit_event == "end" else stop.start
-            cost += problem.sla_mode.late_cost(job.sla_tier, due, met_at)
+            name = f"{CostTerm.SLA_DEADLINE}:{job.sla_tier or '(none)'}"
+            add(name, job.id, problem.sla_mode.late_cost(job.sla_tier, due, met_at))
         if not priced and job.soft_window is not None:
             late = max(0.0, (stop.start - job.soft_window.end).total_seconds())
-            cost += job.soft_window.late_cost_per_hour * objective.lateness_weight * late / 3600
+            per_hour = job.soft_window.late_cost_per_hour * objective.lateness_weight
+            add(CostTerm.TIME_WINDOW, job.id, per_hour * late / 3600)
         if job.soft_window is not None:
             early = max(0.0, (job.soft_window.start - stop.start).total_seconds())
-            cost += job.soft_window.early_cost_per_hour * objective.lateness_weight * early / 3600
+            per_hour = job.soft_window.early_cost_per_hour * objective.lateness_weight
+            add(CostTerm.TIME_WINDOW, job.id, per_hour * early / 3600)
         if job.preferred_engineers and eng.id not in job.preferred_engineers:
-            cost += objective.non_preferred_penalty
+            add(CostTerm.NON_PREFERRED_ENGINEER, job.id, objective.non_preferred_penalty)
         if objective.first_time_fix_weight:
             on_hand = {p.sku: p.quantity for p in job.parts}
             p = first_time_fix(job.skills, job.parts, eng.skills, on_hand)
-            cost += objective.first_time_fix_weight * (1.0 - p)
-    return cost
+            add(CostTerm.FIRST_TIME_FIX, job.id, objective.first_time_fix_weight * (1.0 - p))
+    return out
+
+
+def route_cost(problem: Problem, route: Route) -> float:
+    """What one route costs in the objective's unit (penalties of other jobs aside)."""
+    return sum(route_terms(problem, route).values())
 
 
 def plan_score(problem: Problem, plan: Plan) -> Score:
@@ -105,4 +126,12 @@ def plan_score(problem: Problem, plan: Plan) -> Score:
     return Score(total=dropped + cost, dropped=dropped)
 
 
-__all__ = ["Score", "drop_penalty", "plan_score", "route_cost", "weighted_service"]
+__all__ = [
+    "Score",
+    "Term",
+    "drop_penalty",
+    "plan_score",
+    "route_cost",
+    "route_terms",
+    "weighted_service",
+]

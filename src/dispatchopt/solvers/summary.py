@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dispatchopt.models import Plan, Problem, Summary
 from dispatchopt.models.sla import compliance_by_tier
+from dispatchopt.solvers.breakdown import cost_breakdown
 
 
 def summarize(
@@ -14,7 +15,11 @@ def summarize(
     objective: float | None = None,
     solve_seconds: float = 0.0,
 ) -> Summary:
-    """The summary of ``plan``: every figure comes from the routes, so any solver gets the same."""
+    """The summary of ``plan``: every figure comes from the routes, so any solver gets the same.
+
+    ``objective`` is what the engine reported (kept as ``engine_objective``); the summary's own
+    ``objective`` is the plan's, recomputed term by term (``cost_breakdown``)."""
+    breakdown = cost_breakdown(problem, plan)
     travel = distance = working = overtime = waiting = 0
     cost = 0.0
     for route in plan.routes:
@@ -56,7 +61,9 @@ def summarize(
         sla_compliance=sla_compliance(problem, plan),
         sla_stage_compliance=sla_stage_compliance(plan),
         first_time_fix=round(sum(ftf) / len(ftf), 4) if ftf else None,
-        objective=objective,
+        objective=breakdown.total,
+        cost_breakdown=breakdown.by_term,
+        engine_objective=objective,
         solver=solver,
         solve_seconds=round(solve_seconds, 3),
     )

@@ -114,7 +114,7 @@ def test_skill_level_changes_duration() -> None:
 def test_progress_is_reported_and_time_limit_is_checked() -> None:
     seen: list[SolveProgress] = []
     plan = solve(fridge_and_boiler_day(), time_limit=0.5, progress=seen.append)
-    assert seen and seen[-1].objective == pytest.approx(plan.summary.objective)  # type: ignore[union-attr]
+    assert seen and seen[-1].objective == pytest.approx(plan.summary.engine_objective)  # type: ignore[union-attr]
     with pytest.raises(InputError, match="time_limit"):
         solve(fridge_and_boiler_day(), time_limit=0)
 
