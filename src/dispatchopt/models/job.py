@@ -61,6 +61,10 @@ class Job(BaseModel):
     tools: list[str] = Field(default_factory=list)
     sla: SlaState | None = None
     sla_tier: str | None = Field(default=None, min_length=1)
+    appointment: TimeWindow | None = None
+    """The window promised to the customer (``time_windows`` are when the job may be done at
+    all): the solver keeps service start inside it, and a plan that does not lists the job in
+    ``Plan.broken_appointments``."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Job:
