@@ -24,7 +24,7 @@ from dispatchopt.models import (
     UnassignedReason,
 )
 from dispatchopt.solvers.objective import route_cost
-from dispatchopt.validate.context import Context
+from dispatchopt.validate.context import Clock, Context
 from dispatchopt.validate.rules import CHECKS
 from dispatchopt.live.timeline import Site, Slot, allowed_starts, insert_into, make_slot
 
@@ -172,9 +172,24 @@ def _gaps(
     )
 
 
+class _RouteCheck(Context):
+    """A validation context for one route, built from the site's lookups (the problem's epoch
+    is already known there: finding it again scans every job)."""
+
+    def __init__(self, site: Site, route: Route) -> None:
+        self.problem = site.problem
+        self.plan = Plan(routes=[route], broken_appointments=_excused(site))
+        self.jobs = site.problem.job_by_id
+        self.engineers = site.problem.engineer_by_id
+        self.out = []
+        self.epoch = site.epoch
+        self.clock = Clock(site.epoch.tzinfo, site.epoch.strftime("%Y-%m-%d"))
+        self.__dict__["matrices"] = site.matrices
+
+
 def route_violations(site: Site, route: Route) -> list[str]:
     """What the validator's route-level rules find wrong with ``route`` on its own."""
-    ctx = Context(site.problem, Plan(routes=[route], broken_appointments=_excused(site)))
+    ctx = _RouteCheck(site, route)
     for check in ROUTE_RULES:
         check(ctx)
     return [v.message for v in ctx.out]
