@@ -6,6 +6,7 @@ from datetime import date
 
 from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers.engines.greedy import solve_greedy
+from dispatchopt.solvers.front_door import solve
 from dispatchopt.validate import validate
 from tests.days import Day
 
@@ -19,6 +20,13 @@ def planned(problem: Problem) -> Plan:
     return plan
 
 
+def solved(problem: Problem, seconds: float = 1.0) -> Plan:
+    """The OR-Tools plan of ``problem`` (which weighs preferred engineers), checked valid."""
+    plan = solve(problem, time_limit=seconds, engine="ortools")
+    assert validate(problem, plan) == []
+    return plan
+
+
 def stop_of(plan: Plan, job_id: str) -> tuple[str, object]:
     """``(engineer, start)`` of the job's visit."""
     route = plan.route_of(job_id)
@@ -27,4 +35,4 @@ def stop_of(plan: Plan, job_id: str) -> tuple[str, object]:
     return route.engineer_id, stop.start
 
 
-__all__ = ["THURSDAY", "planned", "stop_of"]
+__all__ = ["THURSDAY", "planned", "solved", "stop_of"]
