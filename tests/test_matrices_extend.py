@@ -23,6 +23,10 @@ def test_a_grown_problem_has_the_matrices_a_full_build_gives() -> None:
             assert shared.duration(b, a) == full.duration(home, point)
             assert shared.distance(a, b) == full.distance(point, home)
     ids = list(full.job_point)
-    ours = np.array([[shared.duration(shared.job_point[i], shared.job_point[j]) for j in ids] for i in ids])
-    theirs = np.array([[full.duration(full.job_point[i], full.job_point[j]) for j in ids] for i in ids])
+    ours = np.array(
+        [[shared.duration(shared.job_point[i], shared.job_point[j]) for j in ids] for i in ids]
+    )
+    theirs = np.array(
+        [[full.duration(full.job_point[i], full.job_point[j]) for j in ids] for i in ids]
+    )
     assert (ours == theirs).all()

@@ -224,18 +224,18 @@ def extend_matrices(parent: Problem, grown: Problem) -> ProblemMatrices:
     epoch (which anchors the rush-hour profile) moved."""
     base = problem_matrices(parent)
     if grown.epoch() != parent.epoch() or not base.points:
-        matrices = compute_matrices(grown)
-        _remember(grown, matrices)
-        return matrices
+        fresh = compute_matrices(grown)
+        _remember(grown, fresh)
+        return fresh
     kind = grown.travel.kind
     index = dict(base.points)
     old = len(index)
     job_point = {j.id: index.setdefault(_point(j.location, kind), len(index)) for j in grown.jobs}
-    matrices = base.matrices
+    travel = base.matrices
     if len(index) > old:
         points = np.array(list(index), dtype=np.float64).reshape(len(index), 2)
-        matrices = _grow(travel_model(grown.travel), points, old, base.matrices)
-    grown_matrices = replace(base, matrices=matrices, job_point=job_point, _memo={}, points=index)
+        travel = _grow(travel_model(grown.travel), points, old, base.matrices)
+    grown_matrices = replace(base, matrices=travel, job_point=job_point, _memo={}, points=index)
     _remember(grown, grown_matrices)
     return grown_matrices
 

@@ -71,7 +71,10 @@ def test_a_job_that_fits_nowhere_comes_back_unassigned_with_its_reason() -> None
 def test_the_frozen_horizon_keeps_the_next_visit_ahead_of_the_new_one() -> None:
     # At 09:00 Ana's 09:20 visit is within 30 minutes: the new job may not go before it.
     day = THURSDAY.problem(
-        [job("first", 10, windows=[("09:20", "09:20")]), job("later", 30, windows=[("13:00", "14:00")])],
+        [
+            job("first", 10, windows=[("09:20", "09:20")]),
+            job("later", 30, windows=[("13:00", "14:00")]),
+        ],
         [engineer("ana")],
     )
     plan = planned(day)

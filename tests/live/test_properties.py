@@ -36,9 +36,7 @@ def new_jobs(draw: st.DrawFn) -> Job:
     windows = []
     if draw(st.booleans()):
         opens = draw(st.integers(8 * 60, 15 * 60))
-        windows = [
-            {"start": DAY.after(minutes=opens), "end": DAY.after(minutes=opens + 120)}
-        ]
+        windows = [{"start": DAY.after(minutes=opens), "end": DAY.after(minutes=opens + 120)}]
     return Job.model_validate(
         {
             "id": "newcomer",

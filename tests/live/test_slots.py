@@ -17,9 +17,7 @@ def three_day_engineer(eid: str, x: float) -> dict[str, Any]:
     return {
         "id": eid,
         "start_location": {"x": x, "y": 0},
-        "shifts": [
-            {"start": at("08:00", days=d), "end": at("17:00", days=d)} for d in (-1, 0, 1)
-        ],
+        "shifts": [{"start": at("08:00", days=d), "end": at("17:00", days=d)} for d in (-1, 0, 1)],
     }
 
 

@@ -28,7 +28,12 @@ def visit_at(start: str, end: str, depart: str, back: str) -> Plan:
                     "departure": at(depart),
                     "arrival": at(back),
                     "stops": [
-                        {"job_id": "jansen", "arrival": at(start), "start": at(start), "end": at(end)}
+                        {
+                            "job_id": "jansen",
+                            "arrival": at(start),
+                            "start": at(start),
+                            "end": at(end),
+                        }
                     ],
                 }
             ]

@@ -53,8 +53,13 @@ def insert_job(
         raise InputError([("job.id", job.id, "the plan already serves a job with this id")])
     grown = with_job(problem, job)
     placements, refusal = place(
-        grown, plan, job, now=now, frozen_minutes=frozen_minutes,
-        budget_s=time_limit * 0.6, engineers=engineers,
+        grown,
+        plan,
+        job,
+        now=now,
+        frozen_minutes=frozen_minutes,
+        budget_s=time_limit * 0.6,
+        engineers=engineers,
     )
     for placement in placements:
         candidate = with_route(grown, plan, placement, started)
@@ -111,9 +116,7 @@ def with_route(problem: Problem, plan: Plan, placement: Placement, started: floa
     return out
 
 
-def unassigned(
-    problem: Problem, plan: Plan, job: Job, refusal: Refusal, started: float
-) -> Plan:
+def unassigned(problem: Problem, plan: Plan, job: Job, refusal: Refusal, started: float) -> Plan:
     """``plan`` with ``job`` listed as unassigned for ``refusal``'s reason."""
     out = plan.model_copy(
         update={

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dispatchopt.live.timeline import Site, Slot, allowed_starts, insert_into, make_slot
 from dispatchopt.models import (
     BrokenAppointment,
     Engineer,
@@ -26,7 +27,6 @@ from dispatchopt.models import (
 from dispatchopt.solvers.objective import route_cost
 from dispatchopt.validate.context import Clock, Context
 from dispatchopt.validate.rules import CHECKS
-from dispatchopt.live.timeline import Site, Slot, allowed_starts, insert_into, make_slot
 
 ROUTE_RULES = tuple(
     check
@@ -70,9 +70,7 @@ def who_may(site: Site, plan: Plan, job: Job) -> tuple[list[Engineer], Refusal |
     ]
     if not skilled:
         need = ", ".join(f"{r.skill} {r.level}" for r in job.skills)
-        return [], Refusal(
-            UnassignedReason.NO_ENGINEER_WITH_SKILL, f"no engineer holds {need}"
-        )
+        return [], Refusal(UnassignedReason.NO_ENGINEER_WITH_SKILL, f"no engineer holds {need}")
     allowed = [
         e
         for e in skilled
@@ -101,9 +99,7 @@ def who_may(site: Site, plan: Plan, job: Job) -> tuple[list[Engineer], Refusal |
     for e in allowed:
         if e.capacity is not None and load.get(e.id, 0) + job.demand > e.capacity:
             continue
-        left = {
-            sku: q - used_parts.get(e.id, {}).get(sku, 0) for sku, q in e.van_stock.items()
-        }
+        left = {sku: q - used_parts.get(e.id, {}).get(sku, 0) for sku, q in e.van_stock.items()}
         if any(left.get(p.sku, 0) < p.quantity for p in job.parts):
             continue
         out.append(e)
@@ -148,20 +144,19 @@ def _gaps(
                 prev, prev_end = site.point(it.stop), max(it.end, now)
         position = slot.frozen
         for i in range(slot.frozen, len(slot.items) + 1):
-            it = slot.items[i] if i < len(slot.items) else None
-            if it is not None and it.stop is None:
+            nxt_item = slot.items[i] if i < len(slot.items) else None
+            if nxt_item is not None and nxt_item.stop is None:
                 continue
             where.append((s, position))
             a.append(prev)
             free.append(prev_end)
-            if it is None:
+            if nxt_item is None or nxt_item.stop is None:
                 b.append(back)
                 nxt.append(max(slot.arrival, prev_end))
             else:
-                assert it.stop is not None
-                b.append(site.point(it.stop))
-                nxt.append(it.start)
-                prev, prev_end = site.point(it.stop), it.end
+                b.append(site.point(nxt_item.stop))
+                nxt.append(nxt_item.start)
+                prev, prev_end = site.point(nxt_item.stop), nxt_item.end
             position = i + 1
     return (
         where,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.errors import SolverError
-from dispatchopt.live.edits import served, with_changes
+from dispatchopt.live.edits import with_changes
 from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, SoftWindow
 from dispatchopt.solvers.objective import weighted_service
 from dispatchopt.validate import validate
@@ -116,15 +116,15 @@ def _steered(
     jobs = []
     for job in problem.jobs:
         update: dict[str, object] = {}
+        lock = job.lock
         placed = where.get(job.id)
-        eng = None if placed is None else problem.engineer_by_id.get(placed[0])
-        if placed is not None and eng is not None:
+        if placed is not None and placed[0] in problem.engineer_by_id:
             engineer_id, start = placed
-            if start < now or job.lock is not None and job.lock.start is not None:
-                update["lock"] = job.lock or Lock(engineer_id=engineer_id, start=start)
-            else:
-                if start < frozen_until and job.lock is None:
-                    update["lock"] = Lock(engineer_id=engineer_id)
+            if start < now:
+                lock = Lock(engineer_id=engineer_id, start=start)
+            elif lock is None or lock.start is None:
+                if start < frozen_until and lock is None:
+                    lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
                 update["soft_window"] = SoftWindow(
                     start=start,
@@ -132,7 +132,9 @@ def _steered(
                     early_cost_per_hour=price.move_cost_per_hour,
                     late_cost_per_hour=price.move_cost_per_hour,
                 )
-        if "lock" not in update or update["lock"].start is None:  # type: ignore[union-attr]
+        if lock is not job.lock:
+            update["lock"] = lock
+        if lock is None or lock.start is None:
             release = job.earliest_start
             update["earliest_start"] = now if release is None or release < now else release
         if job.id in relax and job.appointment is not None:
@@ -145,9 +147,7 @@ def _steered(
                 late_cost_per_hour=price.broken_appointment_cost_per_hour,
             )
         jobs.append(job.model_copy(update=update) if update else job)
-    objective = problem.objective.model_copy(
-        update={"non_preferred_penalty": price.reassign_cost}
-    )
+    objective = problem.objective.model_copy(update={"non_preferred_penalty": price.reassign_cost})
     return with_changes(problem, jobs=jobs, objective=objective)
 
 

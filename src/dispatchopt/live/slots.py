@@ -44,10 +44,7 @@ def default_slots(problem: Problem, *, now: datetime, days: int = 1) -> list[Tim
             spans.extend(problem.calendar.open_intervals(day))
             continue
         shifts = [
-            s
-            for e in problem.engineers
-            for s in e.shifts
-            if s.start.astimezone(zone).date() == day
+            s for e in problem.engineers for s in e.shifts if s.start.astimezone(zone).date() == day
         ]
         if shifts:
             spans.append((min(s.start for s in shifts), max(s.end for s in shifts)))
@@ -134,9 +131,7 @@ def accept_offer(
         )
         if update.plan.route_of(job.id) is not None:
             return update
-    raise InputError(
-        [("offer", offer.window.start.isoformat(), "this slot can no longer be kept")]
-    )
+    raise InputError([("offer", offer.window.start.isoformat(), "this slot can no longer be kept")])
 
 
 __all__ = ["SLOT_HOURS", "SlotOffer", "accept_offer", "default_slots", "offer_slots"]

@@ -144,9 +144,7 @@ def allowed_starts(site: Site, job: Job) -> list[tuple[int, int]]:
     """The spans ``job`` may start in: its windows, cut to its appointment (unless the plan
     excuses it), its release time and its lock's start, in engine seconds."""
     inf = 1 << 62
-    spans = [(site.seconds(w.start), site.floor(w.end)) for w in job.time_windows] or [
-        (-inf, inf)
-    ]
+    spans = [(site.seconds(w.start), site.floor(w.end)) for w in job.time_windows] or [(-inf, inf)]
     cuts: list[tuple[int, int]] = []
     if job.appointment is not None and job.id not in site.excused:
         promised = job.appointment
@@ -373,7 +371,6 @@ class _Builder:
 
     def _home(self, prev: int, leaves: int, rest: list[Item]) -> Route | None:
         """Drive home after the last stop, breaks taken after arriving where they fit."""
-        site = self.site
         after_home = [it for it in rest if it.floating or it.start >= self.slot.arrival]
         on_way = [it for it in rest if it not in after_home]
         placed = self.leg(prev, self.end_home, leaves, on_way)
