@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from dispatchopt.errors import InputError
-from dispatchopt.live.edits import with_job
+from dispatchopt.live.edits import replace_job, with_job
 from dispatchopt.live.placement import Placement, Refusal, cheapest
 from dispatchopt.live.timeline import Site
 from dispatchopt.models import Job, Plan, Problem, Unassigned, UnassignedReason
@@ -40,7 +40,8 @@ def insert_job(
     engineers: list[str] | None = None,
 ) -> Update:
     """Add ``job`` to the day at its cheapest feasible place, or to ``plan.unassigned`` with the
-    reason; returns ``(problem, plan)``, the problem gaining the job.
+    reason; returns ``(problem, plan)``, the problem gaining the job (or, for a job it has that
+    the plan leaves out, taking this version of it).
 
     Every other stop keeps its engineer, its order and (pushed later at most) its appointment;
     visits that started before ``now`` or start within ``frozen_minutes`` of it do not move,
@@ -51,7 +52,9 @@ def insert_job(
     started = time.perf_counter()
     if plan.route_of(job.id) is not None:
         raise InputError([("job.id", job.id, "the plan already serves a job with this id")])
-    grown = with_job(problem, job)
+    # A job the problem knows but the plan left out may be tried again (as given now).
+    known = job.id in problem.job_by_id
+    grown = replace_job(problem, job) if known else with_job(problem, job)
     placements, refusal = place(
         grown,
         plan,

@@ -61,29 +61,37 @@ def replan(
 
     price = disruption or Disruption()
     started = time.perf_counter()
-    steered = _steered(problem, plan, now, price, relax=set())
+    # Appointments the old plan already broke stay relaxed: their customers have been told.
+    already = {b.job_id for b in plan.broken_appointments if b.job_id in problem.job_by_id}
+    steered = _steered(problem, plan, now, price, relax=already)
     warm = _warm(problem, plan)
     first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
-    result = first.model_copy(update={"broken_appointments": []})
+    result = _owned_up(problem, first, already, plan)
     waiting = [
         u.job_id for u in first.unassigned if problem.job_by_id[u.job_id].appointment is not None
     ]
     left = time_limit - (time.perf_counter() - started)
     if waiting and left > 0.5:
-        relaxed = _steered(problem, plan, now, price, relax=set(waiting))
+        relaxed = _steered(problem, plan, now, price, relax=already | set(waiting))
         second = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
         if weighted_service(problem, second) > weighted_service(problem, first):
-            broken = [
-                BrokenAppointment(job_id=j, reason=BROKEN_REASON)
-                for j in waiting
-                if _outside(problem.job_by_id[j], second)
-            ]
-            result = second.model_copy(update={"broken_appointments": broken})
-    result = result.model_copy(update={"summary": result.summary})
+            result = _owned_up(problem, second, already | set(waiting), plan)
     problems = validate(problem, result)
     if problems:
         raise SolverError(f"the re-plan does not validate: {problems[0].message}")
     return result
+
+
+def _owned_up(problem: Problem, plan: Plan, relaxed: set[str], old: Plan) -> Plan:
+    """``plan`` listing each relaxed job it serves outside its appointment (with the old
+    plan's reason where it had one)."""
+    reasons = {b.job_id: b.reason for b in old.broken_appointments}
+    broken = [
+        BrokenAppointment(job_id=j, reason=reasons.get(j, BROKEN_REASON))
+        for j in sorted(relaxed)
+        if _outside(problem.job_by_id[j], plan)
+    ]
+    return plan.model_copy(update={"broken_appointments": broken})
 
 
 def _outside(job: Job, plan: Plan) -> bool:
