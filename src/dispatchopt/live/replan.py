@@ -114,19 +114,33 @@ def _warm(problem: Problem, plan: Plan) -> Plan:
     return Plan(routes=routes)
 
 
+def _still_on_shift(problem: Problem, engineer_id: str, shift_index: int, start: datetime) -> bool:
+    """True when the engineer still works at ``start`` in that shift (events may cut it)."""
+    engineer = problem.engineer_by_id.get(engineer_id)
+    if engineer is None or shift_index >= len(engineer.shifts):
+        return False
+    shift = engineer.shifts[shift_index]
+    return shift.start <= start < shift.end
+
+
 def _steered(
     problem: Problem, plan: Plan, now: datetime, price: Disruption, *, relax: set[str]
 ) -> Problem:
     """The problem the solver sees: locks for what may not move, preferences and soft
     windows for what moving costs, no start before ``now``, ``relax``'s appointments lifted."""
     frozen_until = now + timedelta(minutes=price.frozen_minutes)
-    where = {s.job_id: (r.engineer_id, s.start) for r in plan.routes for s in r.jobs}
+    where = {
+        s.job_id: (r.engineer_id, s.start)
+        for r in plan.routes
+        for s in r.jobs
+        if _still_on_shift(problem, r.engineer_id, r.shift_index, s.start)
+    }
     jobs = []
     for job in problem.jobs:
         update: dict[str, object] = {}
         lock = job.lock
         placed = where.get(job.id)
-        if placed is not None and placed[0] in problem.engineer_by_id:
+        if placed is not None:
             engineer_id, start = placed
             if start < now:
                 lock = Lock(engineer_id=engineer_id, start=start)
