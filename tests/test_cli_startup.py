@@ -33,6 +33,9 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
         ["tickets", "list", "--help"],
         ["simulate", "--help"],
         ["scenario", "--help"],
+        ["insert", "--help"],
+        ["slots", "--help"],
+        ["diff", "--help"],
         ["schema"],
     ],
 )

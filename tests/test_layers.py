@@ -91,6 +91,18 @@ def test_the_tree_was_read() -> None:
                 "dispatchopt.errors",
             ),
         ),
+        (
+            "dispatchopt.live",
+            (
+                "dispatchopt.live",
+                "dispatchopt.models",
+                "dispatchopt.matrices",
+                "dispatchopt.validate",
+                "dispatchopt.solvers",
+                "dispatchopt.io",
+                "dispatchopt.errors",
+            ),
+        ),
     ],
 )
 def test_lower_layers_import_nothing_above_them(owner: str, allowed: tuple[str, ...]) -> None:

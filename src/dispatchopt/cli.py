@@ -284,11 +284,15 @@ def _plot(problem: Problem, plan: Plan, folder: Path) -> None:
 def _register_subcommands() -> None:
     """Sub-apps and commands that live beside the packages they drive."""
     from dispatchopt.lifecycle.cli import tickets_app
+    from dispatchopt.live.cli import diff_cli, insert_cli, slots_cli
     from dispatchopt.simulate.cli import scenario_cli, simulate_cli
 
     app.add_typer(tickets_app, name="tickets", help="Import, list, show and move tickets.")
     app.command("simulate")(simulate_cli)
     app.command("scenario")(scenario_cli)
+    app.command("insert")(insert_cli)
+    app.command("slots")(slots_cli)
+    app.command("diff")(diff_cli)
 
 
 _register_subcommands()

@@ -116,6 +116,9 @@ class ProblemMatrices:
     speed_profile: SpeedProfile | None = None
     vehicles: dict[str, VehicleProfile] = field(default_factory=dict)
     _memo: dict[object, npt.NDArray[np.int32]] = field(default_factory=dict, compare=False)
+    points: dict[tuple[float, float], int] = field(default_factory=dict, compare=False)
+    """Each distinct location's matrix point (empty when not known), so that a changed
+    problem can be priced for its new locations only (:func:`extend_matrices`)."""
 
     def duration(self, a: int, b: int) -> int:
         """Free-flow seconds from point ``a`` to point ``b`` for the default vehicle."""
@@ -208,6 +211,59 @@ def share_matrices(parent: ProblemMatrices, sub: Problem) -> ProblemMatrices:
     return matrices
 
 
+EXTEND_BLOCK = 512
+"""Existing points per travel-model call when :func:`extend_matrices` prices new ones."""
+
+
+def extend_matrices(parent: Problem, grown: Problem) -> ProblemMatrices:
+    """Let ``grown`` (``parent`` with jobs added, dropped or changed; same engineers, depots and
+    travel settings) use ``parent``'s matrices, pricing only its new locations, and remember
+    them for it. A new point's row and column are asked of the travel model in blocks of
+    :data:`EXTEND_BLOCK` existing points, each block's points first, so every pair is
+    computed exactly as a whole-problem build computes it. Falls back to a full build when the
+    epoch (which anchors the rush-hour profile) moved."""
+    base = problem_matrices(parent)
+    if grown.epoch() != parent.epoch() or not base.points:
+        fresh = compute_matrices(grown)
+        _remember(grown, fresh)
+        return fresh
+    kind = grown.travel.kind
+    index = dict(base.points)
+    old = len(index)
+    job_point = {j.id: index.setdefault(_point(j.location, kind), len(index)) for j in grown.jobs}
+    travel = base.matrices
+    if len(index) > old:
+        points = np.array(list(index), dtype=np.float64).reshape(len(index), 2)
+        travel = _grow(travel_model(grown.travel), points, old, base.matrices)
+    grown_matrices = replace(base, matrices=travel, job_point=job_point, _memo={}, points=index)
+    _remember(grown, grown_matrices)
+    return grown_matrices
+
+
+def _grow(
+    model: TravelModel, points: npt.NDArray[np.float64], old: int, base: TravelMatrices
+) -> TravelMatrices:
+    n = len(points)
+    duration = np.zeros((n, n), dtype=np.int32)
+    distance = np.zeros((n, n), dtype=np.int32)
+    duration[:old, :old] = base.duration_s
+    distance[:old, :old] = base.distance_m
+    new = np.arange(old, n)
+    for first in range(0, old, EXTEND_BLOCK):
+        rows = np.arange(first, min(first + EXTEND_BLOCK, old))
+        both = np.concatenate([rows, new])
+        block = model.matrices(points[both])
+        k = len(rows)
+        duration[np.ix_(both, new)] = block.duration_s[:, k:]
+        duration[np.ix_(new, rows)] = block.duration_s[k:, :k]
+        distance[np.ix_(both, new)] = block.distance_m[:, k:]
+        distance[np.ix_(new, rows)] = block.distance_m[k:, :k]
+    if old == 0:
+        block = model.matrices(points)
+        duration, distance = block.duration_s.copy(), block.distance_m.copy()
+    return TravelMatrices(duration_s=duration, distance_m=distance)
+
+
 def _subset(points: dict[str, int], ids: Iterable[str]) -> dict[str, int]:
     return {i: points[i] for i in ids}
 
@@ -242,4 +298,5 @@ def compute_matrices(problem: Problem) -> ProblemMatrices:
             name: VehicleProfile(name, p.speed_factor, p.follows_speed_profile)
             for name, p in sorted(profiles.items())
         },
+        points=index,
     )

@@ -1,5 +1,6 @@
 """The domain model: jobs, engineers, problems and plans (pydantic v2, no solver imports)."""
 
+from dispatchopt.models.appointment import BrokenAppointment
 from dispatchopt.models.calendar import (
     BusinessCalendar,
     DailyHours,
@@ -56,6 +57,7 @@ from dispatchopt.models.violation import Violation
 __all__ = [
     "Break",
     "BreakTaken",
+    "BrokenAppointment",
     "BusinessCalendar",
     "DailyHours",
     "Depot",

@@ -71,6 +71,10 @@ class Job(BaseModel):
     sla_tier: str | None = Field(default=None, min_length=1)
     customer: str | None = Field(default=None, max_length=CUSTOMER_MAX_CHARS)
     address: str | None = Field(default=None, max_length=ADDRESS_MAX_CHARS)
+    appointment: TimeWindow | None = None
+    """The window promised to the customer (``time_windows`` are when the job may be done at
+    all): the solver keeps service start inside it, and a plan that does not lists the job in
+    ``Plan.broken_appointments``."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Job:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dispatchopt.models.appointment import BrokenAppointment
 from dispatchopt.models.rules import UnassignedReason
 
 
@@ -163,6 +164,8 @@ class Plan(BaseModel):
     routes: list[Route] = Field(default_factory=list)
     unassigned: list[Unassigned] = Field(default_factory=list)
     summary: Summary | None = None
+    broken_appointments: list[BrokenAppointment] = Field(default_factory=list)
+    """Jobs served outside the window promised to their customer, each with the reason."""
 
     def to_json(self, indent: int | None = 2) -> str:
         """The plan JSON other systems read (ISO-8601 datetimes)."""

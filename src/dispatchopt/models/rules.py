@@ -15,6 +15,7 @@ class Rule(StrEnum):
     SKILL = "skill"
     ENGINEER_RESTRICTION = "engineer_restriction"
     TIME_WINDOW = "time_window"
+    APPOINTMENT = "appointment"
     RELEASE_TIME = "release_time"
     DURATION = "duration"
     TRAVEL_TIME = "travel_time"

@@ -22,6 +22,7 @@ from dispatchopt.validate.routes import (
     check_travel_time,
 )
 from dispatchopt.validate.visits import (
+    check_appointment,
     check_duration,
     check_engineer_restriction,
     check_lock,
@@ -41,6 +42,7 @@ CHECKS: dict[Rule, Check] = {
     Rule.ENGINEER_RESTRICTION: check_engineer_restriction,
     Rule.LOCK: check_lock,
     Rule.TIME_WINDOW: check_time_window,
+    Rule.APPOINTMENT: check_appointment,
     Rule.RELEASE_TIME: check_release_time,
     Rule.DURATION: check_duration,
     Rule.TRAVEL_TIME: check_travel_time,

@@ -111,6 +111,29 @@ def check_time_window(ctx: Context) -> None:
         )
 
 
+def check_appointment(ctx: Context) -> None:
+    """Service starts inside the window promised to the customer, unless the plan lists the
+    job as a broken appointment (someone has to call them)."""
+    excused = {b.job_id for b in ctx.plan.broken_appointments}
+    for job, stop, engineer in _visits(ctx):
+        promised = job.appointment
+        if promised is None or promised.contains(stop.start) or job.id in excused:
+            continue
+        if stop.start < promised.start:
+            amount, how = seconds(promised.start - stop.start), "before"
+        else:
+            amount, how = seconds(stop.start - promised.end), "after"
+        ctx.report(
+            Rule.APPOINTMENT,
+            f"starts {ctx.clock(stop.start)}, {span(amount)} {how} the appointment "
+            f"{ctx.clock(promised.start)}-{ctx.clock(promised.end)} promised to the customer",
+            job=job.id,
+            engineer=engineer.id,
+            amount=amount,
+            unit="s",
+        )
+
+
 def check_release_time(ctx: Context) -> None:
     """Service does not start before the job is released (``earliest_start``)."""
     for job, stop, engineer in _visits(ctx):
@@ -176,6 +199,7 @@ def pickup_label(ctx: Context, stop: Stop) -> str:
 
 
 __all__ = [
+    "check_appointment",
     "check_duration",
     "check_engineer_restriction",
     "check_lock",

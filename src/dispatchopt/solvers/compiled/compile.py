@@ -269,6 +269,11 @@ def _windows(job: Job, clock: Timebase) -> list[tuple[int, int]]:
         wins = sorted((clock.seconds(w.start), clock.seconds(w.end)) for w in job.time_windows)
     else:
         wins = [(0, OPEN_END)]
+    if job.appointment is not None:
+        # The promise to the customer is as hard as a window (to relax it, solve a copy of
+        # the job without it, as dispatchopt.live.replan does).
+        lo, hi = clock.seconds(job.appointment.start), clock.seconds(job.appointment.end)
+        wins = [(max(a, lo), min(b, hi)) for a, b in wins if a <= hi and b >= lo]
     if job.earliest_start is not None:
         release = clock.seconds(job.earliest_start)
         wins = [(max(a, release), b) for a, b in wins if b >= release]

@@ -22,7 +22,9 @@ def _short_skus(cp: CompiledProblem, routes: list[Route]) -> dict[str, int]:
         if sku in unlimited:
             continue
         total = sum(van.get(sku, 0) for van in cp.van_stock)
-        total += sum(pool.supply.get(sku) or 0 for pool in cp.pools)
+        total += sum(
+            pool.supply.get(sku) or 0 for pool in cp.pools if pool.available_from <= cp.horizon
+        )
         used = sum(p.quantity for r in routes for s in r.jobs for p in s.parts if p.sku == sku)
         left[sku] = total - used
     return left

@@ -116,3 +116,31 @@ def test_jobs_left_out_of_the_routes_are_decoded_as_unassigned_with_a_reason() -
         "optional": UnassignedReason.NOT_WORTH_ITS_PENALTY,
         "mandatory": UnassignedReason.CAPACITY,
     }
+
+
+def test_a_part_that_arrives_after_the_day_ends_leaves_the_rest_of_the_day_plannable() -> None:
+    # Two compressors reach the Vaise depot, one at 09:00 and one at 17:01, a minute after
+    # Ana's day ends: the pickup of the second can never happen, and must not make the
+    # routing model infeasible (it once raised "CP Solver fail").
+    from dispatchopt import validate
+    from dispatchopt.solvers.engines.ortools import solve_ortools
+    from tests.days import Day
+
+    day = Day(date(2024, 3, 4))
+    problem = day.problem(
+        [
+            day.job("fridge1", 5, parts=[{"sku": "compressor", "quantity": 1}]),
+            day.job("fridge2", 6, parts=[{"sku": "compressor", "quantity": 1}]),
+        ],
+        [day.engineer("ana")],
+        parts=[{"sku": "compressor"}],
+        depots=[{"id": "vaise", "location": {"x": 0, "y": 0}, "pickup_minutes": 5}],
+        part_arrivals=[
+            {"sku": "compressor", "quantity": 1, "depot_id": "vaise", "expected_at": day.at(t)}
+            for t in ("09:00", "17:01")
+        ],
+    )
+    plan = solve_ortools(problem, time_limit=1)
+    assert validate(problem, plan) == []
+    assert len([s for r in plan.routes for s in r.jobs]) == 1
+    assert [u.reason for u in plan.unassigned] == ["awaiting_parts"]

@@ -126,7 +126,14 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     for visit in cp.visits:
         index = manager.NodeToIndex(visit.node)
         cumul = time.CumulVar(index)
-        cumul.SetRange(visit.windows[0][0], min(visit.windows[-1][1], cp.horizon))
+        latest = min(visit.windows[-1][1], cp.horizon)
+        if visit.windows[0][0] > latest:
+            # The depot opens (or the part arrives) only after the planning horizon: a visit
+            # nobody can make. It stays in the model, switched off.
+            routing.AddDisjunction([index], 0)
+            routing.ActiveVar(index).SetValue(0)
+            continue
+        cumul.SetRange(visit.windows[0][0], latest)
         for (_, b), (a, _) in zip(visit.windows, visit.windows[1:], strict=False):
             if a > b + 1:
                 cumul.RemoveInterval(b + 1, a - 1)

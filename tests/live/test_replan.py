@@ -1,0 +1,96 @@
+"""Events and replan: the day changes, the plan follows, promises are kept."""
+
+from __future__ import annotations
+
+from dispatchopt.live import (
+    Cancelled,
+    Disruption,
+    EngineerUnavailable,
+    NoShow,
+    VisitOverrun,
+    apply_event,
+    diff_plans,
+    replan,
+)
+from dispatchopt.validate import validate
+from tests.live.days import THURSDAY, planned, solved, stop_of
+
+at, job, engineer = THURSDAY.at, THURSDAY.job, THURSDAY.engineer
+
+# Cleo works east of the depot: two morning visits and three afternoon ones. Dan and Eve start
+# nearby with light days.
+CLEO_DAY = THURSDAY.problem(
+    [
+        job("m1", 10, windows=[("09:00", "09:00")], preferred_engineers=["cleo"]),
+        job("m2", 12, windows=[("10:00", "10:00")], preferred_engineers=["cleo"]),
+        job("a1", 14, windows=[("13:00", "13:30")], preferred_engineers=["cleo"]),
+        job("a2", 16, windows=[("14:00", "14:30")], preferred_engineers=["cleo"]),
+        job("a3", 18, windows=[("15:00", "15:30")], preferred_engineers=["cleo"]),
+        job("d1", 2, windows=[("09:00", "10:00")], required_engineers=["dan"]),
+        job("e1", 4, windows=[("09:00", "10:00")], required_engineers=["eve"]),
+    ],
+    [engineer("cleo", 5), engineer("dan", 8), engineer("eve", 9)],
+)
+
+
+def test_engineer_off_sick_from_11_her_afternoon_is_shared_out_morning_untouched() -> None:
+    plan = solved(CLEO_DAY)
+    assert {stop_of(plan, j)[0] for j in ("m1", "m2", "a1", "a2", "a3")} == {"cleo"}
+    now = at("10:30")
+    sick = EngineerUnavailable(engineer_id="cleo", start=at("11:00"), end=at("17:00"))
+    day = apply_event(CLEO_DAY, plan, sick, now=now)
+    after = replan(day, plan, now=now, time_limit=3)
+    assert validate(day, after) == []
+    assert stop_of(after, "m1") == stop_of(plan, "m1")
+    assert stop_of(after, "m2") == stop_of(plan, "m2")
+    for j in ("a1", "a2", "a3"):
+        assert stop_of(after, j)[0] in ("dan", "eve")
+    assert stop_of(after, "d1") == stop_of(plan, "d1")
+    change = diff_plans(plan, after)
+    assert {r.job_id for r in change.reassigned} == {"a1", "a2", "a3"}
+    assert not change.dropped and not change.broken_appointments
+
+
+def test_a_repair_that_overruns_pushes_the_rest_of_the_day_not_others() -> None:
+    plan = solved(CLEO_DAY)
+    _, start = stop_of(plan, "m2")
+    overrun = VisitOverrun(job_id="m2", expected_end=at("11:15"))
+    day = apply_event(CLEO_DAY, plan, overrun, now=at("10:45"))
+    after = replan(day, plan, now=at("10:45"), time_limit=3)
+    assert validate(day, after) == []
+    route = after.route_of("m2")
+    assert route is not None and route.engineer_id == "cleo"
+    visit = next(s for s in route.jobs if s.job_id == "m2")
+    assert (visit.start, visit.end) == (start, at("11:15"))
+    assert stop_of(after, "d1") == stop_of(plan, "d1")
+
+
+def test_a_broken_appointment_only_when_nothing_else_fits_and_it_is_reported() -> None:
+    # One engineer, two customers promised the same hour 20 km apart: after a 1 h overrun
+    # of the first, the second can only be served late.
+    day = THURSDAY.problem(
+        [
+            job("first", 10, minutes=60, appointment={"start": at("09:00"), "end": at("09:00")}),
+            job("second", 30, appointment={"start": at("10:20"), "end": at("10:40")}),
+        ],
+        [engineer("solo")],
+    )
+    plan = planned(day)
+    overrun = VisitOverrun(job_id="first", expected_end=at("10:30"))
+    changed = apply_event(day, plan, overrun, now=at("10:00"))
+    after = replan(changed, plan, now=at("10:00"), time_limit=4, disruption=Disruption())
+    assert validate(changed, after) == []
+    assert [b.job_id for b in after.broken_appointments] == ["second"]
+    assert diff_plans(plan, after).broken_appointments == ["second"]
+
+
+def test_cancelled_and_no_show() -> None:
+    plan = planned(CLEO_DAY)
+    day = apply_event(CLEO_DAY, plan, Cancelled(job_id="a2"), now=at("08:00"))
+    assert "a2" not in day.job_by_id
+    after = replan(day, plan, now=at("08:00"), time_limit=2)
+    assert validate(day, after) == []
+    assert diff_plans(plan, after).dropped == ["a2"]
+    missed = apply_event(CLEO_DAY, plan, NoShow(job_id="m1"), now=at("09:05"))
+    visit = missed.job_by_id["m1"]
+    assert visit.duration_minutes == 5 and visit.lock is not None
