@@ -13,7 +13,7 @@ from dispatchopt.models._time import AwareDatetime
 
 
 class _Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     def payload(self) -> dict[str, Any]:
         """The command's arguments as JSON-ready data, as the event log records them."""

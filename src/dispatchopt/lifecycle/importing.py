@@ -33,7 +33,7 @@ class ImportBatch(BaseModel):
     """One import file: ``{"tickets": [...], "engineers": [...], "stock": {"sku": qty}}``;
     a bare JSON list is read as tickets alone."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     tickets: list[TicketImport] = Field(default_factory=list)
     engineers: list[Engineer] = Field(default_factory=list)

@@ -21,7 +21,7 @@ STOPPING_STATES = frozenset({TicketState.RESOLVED, TicketState.CANCELLED})
 class PausedInterval(BaseModel):
     """``[start, end)`` during which the clock stood still; ``end`` is None while still paused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     start: datetime
     end: datetime | None
@@ -31,7 +31,7 @@ class PausedInterval(BaseModel):
 class SlaIntervals(BaseModel):
     """The raw SLA timeline of one ticket."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     ticket_id: str
     started: datetime

@@ -41,7 +41,7 @@ FINAL_STATES = frozenset({TicketState.CLOSED, TicketState.CANCELLED, TicketState
 class TicketSpec(BaseModel):
     """What a service platform sends to open a ticket: what the planner needs to build a job."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     id: str = Field(min_length=1)
     customer: str = ""

@@ -33,7 +33,7 @@ class Problem(BaseModel):
     business calendar business-time stages count on. Semantics: ``docs/parts_and_sla.md``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = "dispatch day"
     jobs: list[Job] = Field(default_factory=list)
