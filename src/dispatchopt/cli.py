@@ -13,7 +13,7 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 
-from dispatchopt.errors import DispatchoptError, InputError
+from dispatchopt.errors import DispatchoptError, InputError, SolverError, StoreError
 from dispatchopt.io import load_problem, read_plan, write_plan
 from dispatchopt.io.report import live_progress, print_plan, print_violations, problem_line
 from dispatchopt.models import Plan, Problem
@@ -27,9 +27,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+EXIT_OK = 0
+"""Done: the plan keeps every hard rule (or the command did what it said)."""
 EXIT_INVALID_PLAN = 1
+"""The plan breaks a hard rule (a solver bug; the violations are printed)."""
 EXIT_BAD_INPUT = 2
+"""Bad input: a malformed file, a bad field, a command the ticket's state does not allow."""
 EXIT_INTERNAL = 3
+"""An internal error: a dispatchopt bug, said to be one."""
+EXIT_NO_PLAN = 5
+"""No plan could be made: the solver failed and no fallback plan kept the hard rules."""
+EXIT_STORE = 6
+"""The ticket store failed: unreachable, unknown driver, missing database file, or a write
+that kept conflicting with other writers after every retry."""
 
 
 class Format(StrEnum):
@@ -56,6 +66,22 @@ def _stdout() -> Console:
     return Console(highlight=False)
 
 
+def exit_code(exc: BaseException) -> int:
+    """The exit code for ``exc`` (the scheme in the README): store errors 6, solver failures 5,
+    bad input and lifecycle refusals 2, anything that is not a :class:`DispatchoptError` 3."""
+    from dispatchopt.lifecycle.errors import LifecycleError
+
+    if not isinstance(exc, DispatchoptError):
+        return EXIT_INTERNAL
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    if isinstance(exc, SolverError):
+        return EXIT_NO_PLAN
+    if isinstance(exc, InputError | LifecycleError):
+        return EXIT_BAD_INPUT
+    return EXIT_INVALID_PLAN
+
+
 def _fail(exc: Exception) -> typer.Exit:
     """Print ``exc`` as a message (never a traceback) and pick the exit code.
 
@@ -69,7 +95,7 @@ def _fail(exc: Exception) -> typer.Exit:
         )
         return typer.Exit(EXIT_INTERNAL)
     typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
+    return typer.Exit(exit_code(exc))
 
 
 def _load(path: Path, fmt: Format | None) -> Problem:
@@ -156,6 +182,14 @@ def plan(
         Path | None,
         typer.Option("--plot", help="Folder for a route map and a Gantt chart (PNG)."),
     ] = None,
+    allow_worse: Annotated[
+        bool,
+        typer.Option(
+            "--allow-worse",
+            help="With --db: write the solver's plan even when the current schedule or the "
+            "greedy baseline is better (it must still keep every hard rule).",
+        ),
+    ] = False,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON.
@@ -169,12 +203,20 @@ def plan(
         if db is not None:
             if input is not None:
                 raise InputError([("INPUT", str(input), "give a problem file or --db, not both")])
-            from dispatchopt.lifecycle.cli import plan_from_db
+            from dispatchopt.lifecycle.cli import replan_from_db
+
+            def solve_day(day_problem: Problem, *, time_limit: float) -> Plan:
+                search_until = deadline.reserve(_post_solve_s(day_problem, brief))
+                return _solve(day_problem, solver, search_until, seed, console)
 
             when = day.date() if day is not None else datetime.now(UTC).date()
-            result = plan_from_db(db, when, deadline.remaining())
+            replanned = replan_from_db(
+                db, when, deadline.remaining(), solve_day, seed=seed, allow_worse=allow_worse
+            )
+            problem, result = replanned.problem, replanned.plan
             print_plan(result, console, brief=brief)
-            problem = None
+            for line in replanned.log:
+                console.print(line, markup=False)
         else:
             if input is None:
                 raise InputError([("INPUT", None, "missing: give a problem file or --db")])
@@ -186,10 +228,10 @@ def plan(
         if out is not None:
             write_plan(result, out)
             console.print(f"plan written to {out}")
-        if plot is not None and problem is not None:
+        if plot is not None:
             _plot(problem, result, plot)
             console.print(f"pictures written to {plot}")
-        violations = [] if problem is None else check(problem, result)
+        violations = check(problem, result)
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
         raise _fail(exc) from None
     if violations:
