@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,9 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number dispatchopt accepts (numbers must be finite)")
-
-
 def _check_tree(data: Any, where: str) -> None:
-    """Refuse nesting deeper than :data:`MAX_JSON_DEPTH` and strings no database can store
+    """Refuse non-finite numbers (``NaN``, ``Infinity``, ``1e999``), nesting deeper than
+    :data:`MAX_JSON_DEPTH` and strings no database can store
     (lone surrogates, which ``\\udXXX`` escapes can produce), naming the path."""
     todo: list[tuple[Any, str, int]] = [(data, "", 0)]
     while todo:
@@ -61,6 +59,8 @@ def _check_tree(data: Any, where: str) -> None:
             todo.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
         elif isinstance(node, str):
             _check_string(node, path, where)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise FormatError([(f"{where}: {path or '(root)'}", node, "numbers must be finite")])
 
 
 def _check_string(text: str, path: str, where: str) -> None:
@@ -76,13 +76,11 @@ def parse_json_text(text: str, where: str) -> Any:
     """Parse JSON text strictly: no ``NaN``/``Infinity``, bounded nesting, storable strings;
     every failure is a :class:`FormatError` naming ``where``."""
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(
             [(where, None, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
         ) from None
-    except ValueError as exc:
-        raise FormatError([(where, None, str(exc))]) from None
     except RecursionError:
         raise FormatError(
             [(where, None, f"nested more than {MAX_JSON_DEPTH} levels deep")]
