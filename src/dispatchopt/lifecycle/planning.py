@@ -18,11 +18,10 @@ from dispatchopt.lifecycle.commands import Command, Schedule, Unschedule
 from dispatchopt.lifecycle.settings import PlanningSettings
 from dispatchopt.lifecycle.ticket import MOVABLE_STATES, PINNED_STATES, Ticket, TicketState
 from dispatchopt.models import Engineer, Job, Objective, Part, Plan, Problem, TravelSettings
+from dispatchopt.models._bounds import MAX_JOB_ENGINEER_PAIRS
 
-MAX_JOBS_TIMES_ENGINEERS = 2_000_000
-"""The largest day planned: jobs x engineers (10 000 jobs for 200 engineers). The engine's
-memory grows with this product; beyond it a day is refused with a clear error, not a
-``MemoryError`` half-way through the search. Split such a day by region."""
+MAX_JOBS_TIMES_ENGINEERS = MAX_JOB_ENGINEER_PAIRS
+"""The largest day planned (see :data:`~dispatchopt.models._bounds.MAX_JOB_ENGINEER_PAIRS`)."""
 
 _JOB_FIELD = re.compile(r"jobs\[(\d+)\]")
 

@@ -35,6 +35,10 @@ MAX_AMOUNT = 1e9
 """Any cost, penalty or rate, in the objective's unit."""
 MAX_LEVEL = 1_000
 """A skill level."""
+MAX_JOB_ENGINEER_PAIRS = 2_000_000
+"""The largest day: jobs x engineers (10 000 jobs for 200 engineers). The engine's memory grows
+with this product; a larger day is refused up front instead of failing with ``MemoryError``
+half-way through the search. Split such a day by region."""
 
 
 def check_text(value: str) -> str:
