@@ -125,3 +125,20 @@ def test_errors_survive_pickling() -> None:
     for err in errors:
         again = pickle.loads(pickle.dumps(err))
         assert type(again) is type(err) and str(again) == str(err)
+
+
+def test_a_stored_ticket_that_no_longer_reads_is_named_and_the_rest_plans(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    db = str(tmp_path / "d.db")
+    runner.invoke(app, ["tickets", "import", str(DATA / "day.json"), "--db", db])
+    with open_store(db) as store, store._engine.begin() as conn:  # an old row, now out of bounds
+        row = conn.execute(sa.text("SELECT data FROM tickets WHERE id = 'T3'")).scalar_one()
+        data = json.loads(row) | {"duration_minutes": 1e6}
+        conn.execute(
+            sa.text("UPDATE tickets SET data = :d WHERE id = 'T3'"), {"d": json.dumps(data)}
+        )
+    result = replan_from_db(db, DAY, 1.0, solve=FakeSolver())
+    assert "T3" in result.skipped and "duration_minutes" in result.skipped["T3"]
+    listed = runner.invoke(app, ["tickets", "list", "--db", db])
+    assert listed.exit_code == EXIT_STORE and "stored ticket 'T3' does not read" in listed.output

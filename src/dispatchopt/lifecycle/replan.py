@@ -159,14 +159,17 @@ def rebased_plan(problem: Problem, earlier: Plan, changed: Collection[str], seed
 
 
 def _read_day(store: TicketRepository, day: date, travel: TravelSettings | None) -> DayProblem:
-    return day_problem(
-        plannable_tickets(store.tickets(), day),
+    unreadable: dict[str, str] = {}
+    read = day_problem(
+        plannable_tickets(store.tickets(unreadable=unreadable), day),
         store.engineers(),
         day,
         travel=travel,
         planning=store.settings(),
         stock=store.all_stock(),
     )
+    read.skipped.update(unreadable)
+    return read
 
 
 def replan_day(

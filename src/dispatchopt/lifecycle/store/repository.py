@@ -50,7 +50,12 @@ class TicketRepository(Protocol):
 
     def events(self, ticket_id: str) -> list[TicketEvent]: ...
 
-    def tickets(self, states: Iterable[TicketState] | None = None) -> list[Ticket]: ...
+    def tickets(
+        self,
+        states: Iterable[TicketState] | None = None,
+        *,
+        unreadable: dict[str, str] | None = None,
+    ) -> list[Ticket]: ...
 
     def execute(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy import event as sa_event
 
 from dispatchopt.errors import InputError, StoreError
@@ -37,6 +38,7 @@ from dispatchopt.lifecycle.store.schema import (
 from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
 from dispatchopt.models import Engineer, Plan
 from dispatchopt.models._bounds import MAX_QUANTITY
+from dispatchopt.models._errors import input_errors
 
 _WRITE = "dispatchopt_write"
 
@@ -134,6 +136,18 @@ def _upsert(conn: sa.Connection, table: sa.TableClause, key: str, row: dict[str,
     conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_=others))
 
 
+def _ticket(ticket_id: str, data: str) -> Ticket:
+    """The stored ticket row ``data``, or a :class:`StoreError` naming it when it no longer
+    reads (never a raw validation traceback)."""
+    try:
+        return Ticket.model_validate_json(data)
+    except ValidationError as exc:
+        first = input_errors(exc)[0]
+        raise StoreError(
+            f"stored ticket {ticket_id!r} does not read: {first[0]}: {first[2]}"
+        ) from None
+
+
 def _check_references(conn: sa.Connection, command: Command) -> None:
     """Refuse a command naming what the store does not hold (``schedule`` to a ghost)."""
     if isinstance(command, Schedule):
@@ -219,7 +233,7 @@ class SqlStore:
         ).first()
         if row is None:
             raise TicketNotFound(ticket_id)
-        return Ticket.model_validate_json(row.data)
+        return _ticket(ticket_id, row.data)
 
     def _insert(self, conn: sa.Connection, ticket: Ticket, events: list[TicketEvent]) -> None:
         exists = conn.execute(sa.select(tickets.c.id).where(tickets.c.id == ticket.id)).first()
@@ -320,7 +334,7 @@ class SqlStore:
             row = conn.execute(sa.select(tickets.c.data).where(tickets.c.id == ticket_id)).first()
         if row is None:
             raise TicketNotFound(ticket_id)
-        return Ticket.model_validate_json(row.data)
+        return _ticket(ticket_id, row.data)
 
     def events(self, ticket_id: str) -> list[TicketEvent]:
         """The ticket's log, oldest first."""
@@ -346,13 +360,31 @@ class SqlStore:
             for r in rows
         ]
 
-    def tickets(self, states: Iterable[TicketState] | None = None) -> list[Ticket]:
-        """All tickets (or those in ``states``), sorted by id."""
-        query = sa.select(tickets.c.data).order_by(tickets.c.id)
+    def tickets(
+        self,
+        states: Iterable[TicketState] | None = None,
+        *,
+        unreadable: dict[str, str] | None = None,
+    ) -> list[Ticket]:
+        """All tickets (or those in ``states``), sorted by id.
+
+        A stored row that no longer reads as a ticket (written before a bound was tightened,
+        or edited by hand) raises :class:`StoreError` naming it; with ``unreadable`` given it
+        is recorded there (id -> why) and skipped instead, so the other tickets still plan."""
+        query = sa.select(tickets.c.id, tickets.c.data).order_by(tickets.c.id)
         if states is not None:
             query = query.where(tickets.c.state.in_(sorted(TicketState(s).value for s in states)))
         with self._read() as conn:
-            return [Ticket.model_validate_json(r.data) for r in conn.execute(query)]
+            rows = conn.execute(query).all()
+        out = []
+        for r in rows:
+            try:
+                out.append(_ticket(r.id, r.data))
+            except StoreError as exc:
+                if unreadable is None:
+                    raise
+                unreadable[r.id] = str(exc)
+        return out
 
     def execute(
         self,
@@ -510,7 +542,7 @@ class SqlStore:
                 .order_by(tickets.c.id)
                 .with_for_update()
             ).all()
-            current = {r.id: Ticket.model_validate_json(r.data) for r in rows}
+            current = {r.id: _ticket(r.id, r.data) for r in rows}
             conflicts = [
                 Conflict(t.id, t.version, current[t.id].version if t.id in current else None)
                 for t in sorted(tickets_read, key=lambda t: t.id)
