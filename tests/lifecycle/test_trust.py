@@ -142,3 +142,31 @@ def test_a_stored_ticket_that_no_longer_reads_is_named_and_the_rest_plans(tmp_pa
     assert "T3" in result.skipped and "duration_minutes" in result.skipped["T3"]
     listed = runner.invoke(app, ["tickets", "list", "--db", db])
     assert listed.exit_code == EXIT_STORE and "stored ticket 'T3' does not read" in listed.output
+
+
+def test_imports_and_upserts_behave_the_same_on_every_backend(db_url: str) -> None:
+    with open_store(db_url) as store:
+        store.set_stock("P", 1)
+        store.set_stock("P", 5)  # an upsert: one row, the new count
+        store.put_engineers([engineer("e1")])
+        store.put_engineers([engineer("e1", lat=52.0)])
+        assert store.all_stock() == {"P": 5}
+        assert [e.start_location.lat for e in store.engineers()] == [52.0]
+        with pytest.raises(DispatchoptError, match="already exists"):
+            store.import_batch([(spec("A"), []), (spec("A"), [])], stock={"Q": 2}, actor="test")
+        assert store.tickets() == [] and store.all_stock() == {"P": 5}
+    for bad_id in ("x" * 201, "a\x00b"):  # refused before any backend sees it
+        with pytest.raises(ValueError, match="200 characters|NUL"):
+            spec(bad_id)
+
+
+def test_exit_codes_follow_the_documented_scheme() -> None:
+    from dispatchopt.cli import EXIT_INTERNAL, EXIT_NO_PLAN, exit_code
+    from dispatchopt.errors import SolverError
+
+    assert exit_code(SolverError("no plan")) == EXIT_NO_PLAN == 5
+    assert exit_code(StoreError("down")) == EXIT_STORE == 6
+    assert exit_code(VersionConflict([Conflict("T1", 1, 2)])) == EXIT_STORE
+    assert exit_code(IllegalTransition("T1", "ready", "dispatch", ("scheduled",))) == 2
+    assert exit_code(InputError([("f", 1, "bad")])) == EXIT_BAD_INPUT == 2
+    assert exit_code(RuntimeError("bug")) == EXIT_INTERNAL == 3
