@@ -22,7 +22,8 @@ TICKETS = 400
 KILLS_EACH = 6
 
 
-def _run_and_kill(args: list[str], after_s: float) -> None:
+def _run_and_kill(args: list[str], after_s: float) -> bool:
+    """Run the CLI with ``args`` and SIGKILL it after ``after_s``; whether it was still running."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dispatchopt.cli", *args],
@@ -31,9 +32,11 @@ def _run_and_kill(args: list[str], after_s: float) -> None:
         stderr=subprocess.DEVNULL,
     )
     time.sleep(after_s)
-    if proc.poll() is None:
+    running = proc.poll() is None
+    if running:
         proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    return running
 
 
 def _intact(db: Path) -> None:
@@ -51,14 +54,17 @@ def test_a_killed_import_is_whole_or_absent(tmp_path: Path) -> None:
     file = tmp_path / "big.json"
     file.write_text(json.dumps(batch))
     rng = random.Random(19)
+    killed = []
     for n in range(KILLS_EACH):
         db = tmp_path / f"import{n}.db"
-        _run_and_kill(["tickets", "import", str(file), "--db", str(db)], rng.uniform(0.3, 1.6))
+        args = ["tickets", "import", str(file), "--db", str(db)]
+        killed.append(_run_and_kill(args, rng.uniform(0.3, 1.6)))
         if not db.exists():
             continue  # killed before the database was created: absent
         _intact(db)
         with open_store(db) as store:
             assert len(store.tickets()) in (0, TICKETS)
+    assert any(killed), "no run was killed while it worked: the test proved nothing"
 
 
 def test_a_killed_plan_is_whole_or_absent(tmp_path: Path) -> None:
@@ -74,9 +80,10 @@ def test_a_killed_plan_is_whole_or_absent(tmp_path: Path) -> None:
     )
     rng = random.Random(7)
     plans_before = 0
+    killed = []
     for _ in range(KILLS_EACH):
         args = ["plan", "--db", str(db), "--date", "2026-03-02", "--solver", "greedy"]
-        _run_and_kill(args, rng.uniform(0.3, 2.0))
+        killed.append(_run_and_kill(args, rng.uniform(0.3, 2.0)))
         _intact(db)
         with open_store(db) as store:
             saved = store.plans(DAY)
@@ -88,3 +95,4 @@ def test_a_killed_plan_is_whole_or_absent(tmp_path: Path) -> None:
                     for stop in route.jobs:
                         t = store.get(stop.job_id)
                         assert (t.engineer_id, t.start) == (route.engineer_id, stop.start)
+    assert any(killed), "no run was killed while it worked: the test proved nothing"

@@ -69,11 +69,12 @@ def test_allow_worse_writes_the_solvers_plan(tmp_path: Path) -> None:
 
 
 def test_a_plan_whose_ticket_changed_meanwhile_is_rebased(tmp_path: Path) -> None:
+    from dispatchopt.solvers import solve_greedy
+
     db = _scheduled_day(tmp_path)
-    fake = FakeSolver()
 
     def solve_while_t1_is_dispatched(problem: Problem, *, time_limit: float) -> Plan:
-        plan = fake(problem, time_limit=time_limit)
+        plan = solve_greedy(problem)
         with open_store(db) as other:  # the field app moves T1 on while we plan
             other.execute("T1", Dispatch(), actor="app")
         return plan

@@ -204,10 +204,11 @@ def replan_day(
     except SolverError as exc:
         log.append(f"solver failed ({exc}); falling back on the other plans")
         solved = None
+    # On a tie the earlier wins: the solver's plan, then the current one (no churn), then greedy.
     candidates: list[tuple[str, Plan | None]] = [
         ("solver", solved),
-        ("greedy", solve_greedy(problem, seed=seed)),
         (CURRENT, current_plan(problem, read.tickets, seed)),
+        ("greedy", solve_greedy(problem, seed=seed)),
     ]
     for attempt in range(rebases + 1):
         kept = choose(problem, candidates, allow_worse=allow_worse and attempt == 0, log=log)
