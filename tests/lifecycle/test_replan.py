@@ -3,6 +3,7 @@ and a plan whose tickets changed meanwhile is rebased instead of refused."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -95,9 +96,14 @@ def test_the_cli_says_which_plan_it_kept_and_honours_solver_and_seed(tmp_path: P
     db = str(tmp_path / "d.db")
     cli("import", str(DATA / "day.json"), "--db", db)
     args = ["plan", "--db", db, "--date", "2026-03-02", "--solver", "greedy", "--seed", "3"]
+    pictures = tmp_path / "pictures"
+    if importlib.util.find_spec("matplotlib") is not None:
+        args += ["--plot", str(pictures)]
     result = CliRunner().invoke(app, [*args, "--time-limit", "2"])
     assert result.exit_code == 0, result.output
     assert "kept solver" in result.output and "wrote plan #1" in result.output
+    if "--plot" in args:
+        assert (pictures / "routes.png").is_file() and (pictures / "gantt.png").is_file()
 
 
 @pytest.mark.parametrize("db_name", ["typo.db"])
@@ -112,3 +118,31 @@ def test_plan_on_a_missing_database_file_exits_6_and_creates_nothing(
     result = CliRunner().invoke(app, ["plan", "--db", str(db), "--date", "2026-03-02"])
     assert result.exit_code == EXIT_STORE
     assert "no database file" in result.output and not db.exists()
+
+
+def test_a_plan_that_keeps_conflicting_gives_up_after_the_bounded_rebases(tmp_path: Path) -> None:
+    from dispatchopt.lifecycle import Conflict, VersionConflict, replan_day
+    from dispatchopt.solvers import solve_greedy
+
+    class EverBusy:
+        """A store where someone always changed T1 just before our write."""
+
+        def __init__(self, store: object) -> None:
+            self._store = store
+            self.writes = 0
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._store, name)
+
+        def save_plan(self, *args: object, **kwargs: object) -> object:
+            self.writes += 1
+            raise VersionConflict([Conflict("T1", 3, 4)])
+
+    db = str(tmp_path / "d.db")
+    cli("import", str(DATA / "day.json"), "--db", db)
+    with open_store(db) as store:
+        busy = EverBusy(store)
+        with pytest.raises(VersionConflict):
+            replan_day(busy, DAY, lambda p, **_: solve_greedy(p), time_limit=1.0, rebases=2)  # type: ignore[arg-type]
+        assert busy.writes == 3
+        assert store.tickets([TicketState.SCHEDULED]) == []
