@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -13,7 +13,14 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 
-from dispatchopt.errors import DispatchoptError, InputError, MissingExtraError, require_extra
+from dispatchopt.errors import (
+    DispatchoptError,
+    InputError,
+    MissingExtraError,
+    SolverError,
+    StoreError,
+    require_extra,
+)
 from dispatchopt.io import load_problem, read_plan, write_plan
 from dispatchopt.io.report import live_progress, print_plan, print_violations, problem_line
 from dispatchopt.models import Plan, Problem
@@ -27,11 +34,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+EXIT_OK = 0
+"""Done: the plan keeps every hard rule (or the command did what it said)."""
 EXIT_INVALID_PLAN = 1
+"""The plan breaks a hard rule (a solver bug; the violations are printed)."""
 EXIT_BAD_INPUT = 2
+"""Bad input: a malformed file, a bad field, a command the ticket's state does not allow."""
 EXIT_INTERNAL = 3
+"""An internal error: a dispatchopt bug, said to be one."""
 EXIT_MISSING_EXTRA = 4
 """An option needs an optional extra that is not installed (``--plot`` without matplotlib)."""
+EXIT_NO_PLAN = 5
+"""No plan could be made: the solver failed and no fallback plan kept the hard rules."""
+EXIT_STORE = 6
+"""The ticket store failed: unreachable, unknown driver, missing database file, or a write
+that kept conflicting with other writers after every retry."""
 
 
 class Format(StrEnum):
@@ -58,6 +75,25 @@ def _stdout() -> Console:
     return Console(highlight=False)
 
 
+def exit_code(exc: BaseException) -> int:
+    """The exit code for ``exc`` (the scheme in the README): store errors 6, solver failures 5,
+    a missing extra 4, bad input and lifecycle refusals 2, anything that is not a
+    :class:`DispatchoptError` 3."""
+    from dispatchopt.lifecycle.errors import LifecycleError
+
+    if not isinstance(exc, DispatchoptError):
+        return EXIT_INTERNAL
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    if isinstance(exc, SolverError):
+        return EXIT_NO_PLAN
+    if isinstance(exc, MissingExtraError):
+        return EXIT_MISSING_EXTRA
+    if isinstance(exc, InputError | LifecycleError):
+        return EXIT_BAD_INPUT
+    return EXIT_INVALID_PLAN
+
+
 def _fail(exc: Exception) -> typer.Exit:
     """Print ``exc`` as a message (never a traceback) and pick the exit code.
 
@@ -71,9 +107,7 @@ def _fail(exc: Exception) -> typer.Exit:
         )
         return typer.Exit(EXIT_INTERNAL)
     typer.echo(f"error: {exc}", err=True)
-    if isinstance(exc, MissingExtraError):
-        return typer.Exit(EXIT_MISSING_EXTRA)
-    return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
+    return typer.Exit(exit_code(exc))
 
 
 def _load(path: Path, fmt: Format | None) -> Problem:
@@ -176,6 +210,14 @@ def plan(
             help="Folder for each engineer's schedule: ENGINEER.csv and a printable ENGINEER.html.",
         ),
     ] = None,
+    allow_worse: Annotated[
+        bool,
+        typer.Option(
+            "--allow-worse",
+            help="With --db: write the solver's plan even when the current schedule or the "
+            "greedy baseline is better (it must still keep every hard rule).",
+        ),
+    ] = False,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON.
@@ -192,16 +234,24 @@ def plan(
         if db is not None:
             if input is not None:
                 raise InputError([("INPUT", str(input), "give a problem file or --db, not both")])
+            from dispatchopt.lifecycle.cli import replan_from_db
+
+            def solve_day(day_problem: Problem, *, time_limit: float) -> Plan:
+                search_until = deadline.reserve(_post_solve_s(day_problem, brief))
+                return _solve(day_problem, solver, search_until, seed, console)
+
             when = day.date() if day is not None else datetime.now(UTC).date()
-            result, day_problem = _plan_db(db, when, deadline)
-            print_plan(result, console, brief=brief, problem=day_problem)
-            # The store's day is checked when it is written back, not here (as before).
-            problem = None
+            replanned = replan_from_db(
+                db, when, deadline.remaining(), solve_day, seed=seed, allow_worse=allow_worse
+            )
+            problem, result = replanned.problem, replanned.plan
+            print_plan(result, console, brief=brief, problem=problem)
+            for line in replanned.log:
+                console.print(line, markup=False)
         else:
             if input is None:
                 raise InputError([("INPUT", None, "missing: give a problem file or --db")])
             problem = _load(input, fmt)
-            day_problem = problem
             console.print(problem_line(problem))
             search_until = deadline.reserve(_post_solve_s(problem, brief))
             result = _solve(problem, solver, search_until, seed, console)
@@ -212,12 +262,12 @@ def plan(
         if schedules is not None:
             from dispatchopt.io.schedules import write_schedules
 
-            written = write_schedules(day_problem, result, schedules)
+            written = write_schedules(problem, result, schedules)
             console.print(f"{len(written) // 2} engineers' schedules written to {schedules}")
-        if plot is not None and problem is not None:
+        if plot is not None:
             _plot(problem, result, plot)
             console.print(f"pictures written to {plot}")
-        violations = [] if problem is None else check(problem, result)
+        violations = check(problem, result)
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
         raise _fail(exc) from None
     if violations:
@@ -250,23 +300,6 @@ def validate(
 def schema() -> None:
     """Print the JSON Schema of the problem input."""
     typer.echo(json.dumps(Problem.model_json_schema(), indent=2))
-
-
-def _plan_db(db: str, when: date, deadline: Deadline) -> tuple[Plan, Problem | None]:
-    """Plan a day of tickets from the store within ``deadline`` (its solution count too), and
-    keep the problem the tickets were turned into (for the printed windows and zone, and the
-    schedules)."""
-    from dispatchopt.lifecycle.cli import plan_from_db
-    from dispatchopt.solvers import solve
-
-    seen: list[Problem] = []
-
-    def solve_and_keep(problem: Problem, **options: Any) -> Plan:
-        seen.append(problem)
-        return solve(problem, deadline=deadline)
-
-    result = plan_from_db(db, when, deadline.remaining(), solve=solve_and_keep)
-    return result, (seen[-1] if seen else None)
 
 
 def _plot(problem: Problem, plan: Plan, folder: Path) -> None:

@@ -1,4 +1,8 @@
-"""Exceptions raised by dispatchopt, all rooted at :class:`DispatchoptError`."""
+"""Exceptions raised by dispatchopt, all rooted at :class:`DispatchoptError`.
+
+Every class here survives pickling (a worker process can hand one back to its parent): those
+whose ``__init__`` takes other arguments than the message say how to rebuild themselves.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +23,19 @@ class InputError(DispatchoptError, ValueError):
     def __init__(self, errors: list[tuple[str, Any, str]]) -> None:
         self.errors = errors
         lines = [
-            f"{field}: {message}" + ("" if value is None else f" (got {value!r})")
+            f"{field}: {message}" + ("" if value is None else f" (got {_shown(value)})")
             for field, value, message in errors
         ]
         super().__init__("invalid input:\n  " + "\n  ".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.errors,))
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, cut short so that a megabyte-long id cannot flood a terminal."""
+    text = repr(value)
+    return text if len(text) <= 120 else text[:100] + f"... ({len(text)} characters)"
 
 
 class FormatError(InputError):
@@ -30,7 +43,14 @@ class FormatError(InputError):
 
 
 class SolverError(DispatchoptError):
-    """The routing engine failed in a way that is not the input's fault."""
+    """No plan could be made: the routing engine failed in a way that is not the input's
+    fault, or every plan it and the fallbacks produced broke a hard rule."""
+
+
+class StoreError(DispatchoptError):
+    """The ticket store cannot be used: the database is unreachable, its driver is unknown,
+    the file does not exist (only an import creates one), or a write kept conflicting with
+    other writers after every retry."""
 
 
 class MissingExtraError(DispatchoptError):

@@ -171,6 +171,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[SqlStore]:
-    """An open, migrated store on each database."""
+    """An open, migrated store on each database, with engineers e1 and e2."""
     with open_store(db_url) as s:
+        s.put_engineers([engineer("e1"), engineer("e2")])
         yield s

@@ -93,7 +93,7 @@ def test_cli_errors_are_one_line_messages_with_exit_codes(tmp_path: Path) -> Non
     db = str(tmp_path / "d.db")
     cli("import", str(DATA / "day.json"), "--db", db)
     illegal = runner.invoke(tickets_app, ["do", "T1", "dispatch", "--db", db])
-    assert illegal.exit_code == 1
+    assert illegal.exit_code == 2  # a lifecycle refusal is bad input, not a broken plan
     assert (
         "ticket 'T1' is ready: command 'dispatch' is only allowed from scheduled" in illegal.output
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from dispatchopt.errors import DispatchoptError
 from dispatchopt.lifecycle import (
     Arrive,
     AwaitParts,
@@ -88,5 +89,5 @@ def test_cancelling_while_waiting_closes_the_pause_and_stops_the_clock() -> None
 
 def test_a_log_without_its_create_event_is_refused() -> None:
     log = log_of([(at("08:00"), Triage())])
-    with pytest.raises(ValueError, match="create"):
+    with pytest.raises(DispatchoptError, match="create"):
         sla_intervals(log[1:])

@@ -38,7 +38,15 @@ from dispatchopt.lifecycle.errors import (
 )
 from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.machine import ALLOWED_FROM, apply, create, repeat_visit, replay
-from dispatchopt.lifecycle.planning import plan_to_commands, plannable_tickets, tickets_to_problem
+from dispatchopt.lifecycle.planning import (
+    DayProblem,
+    day_problem,
+    plan_to_commands,
+    plannable_tickets,
+    tickets_to_problem,
+)
+from dispatchopt.lifecycle.replan import Replan, replan_day
+from dispatchopt.lifecycle.settings import PlanningSettings
 from dispatchopt.lifecycle.sla import PausedInterval, SlaIntervals, sla_intervals
 from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan, TicketRepository
 from dispatchopt.lifecycle.ticket import (
@@ -79,13 +87,16 @@ __all__ = [
     "CustomerUnavailable",
     "Depart",
     "Dispatch",
+    "DayProblem",
     "DuplicateTicket",
     "IllegalTransition",
     "LifecycleError",
     "MarkReady",
     "PartsArrived",
     "PausedInterval",
+    "PlanningSettings",
     "Reopen",
+    "Replan",
     "ReplayError",
     "Resolve",
     "SavedPlan",
@@ -103,11 +114,13 @@ __all__ = [
     "VersionConflict",
     "apply",
     "create",
+    "day_problem",
     "open_store",
     "parse_command",
     "plan_to_commands",
     "plannable_tickets",
     "repeat_visit",
+    "replan_day",
     "replay",
     "sla_intervals",
     "tickets_to_problem",

@@ -19,11 +19,12 @@ from rich.table import Table
 from dispatchopt.errors import DispatchoptError, InputError
 from dispatchopt.lifecycle.commands import parse_command
 from dispatchopt.lifecycle.importing import import_batch, read_import
-from dispatchopt.lifecycle.planning import plannable_tickets, tickets_to_problem
+from dispatchopt.lifecycle.replan import Replan, replan_day
 from dispatchopt.lifecycle.sla import sla_intervals
 from dispatchopt.lifecycle.store.repository import DEFAULT_DB
 from dispatchopt.lifecycle.ticket import TicketState
-from dispatchopt.models import Plan, Problem, TravelSettings
+from dispatchopt.models import Plan, TravelSettings
+from dispatchopt.models._bounds import check_text
 
 Solve = Callable[..., Plan]
 """``solve(problem, *, time_limit) -> Plan``, like :func:`dispatchopt.solve`."""
@@ -42,10 +43,12 @@ Db = Annotated[
 Actor = Annotated[str, typer.Option("--by", help="Who does this (recorded in the event log).")]
 
 
-def _fail(exc: DispatchoptError) -> typer.Exit:
-    """Print ``exc`` as a message (never a traceback); bad input exits 2, other errors 1."""
-    Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
-    return typer.Exit(2 if isinstance(exc, InputError) else 1)
+def _fail(exc: Exception) -> typer.Exit:
+    """Print ``exc`` as a message (never a traceback), exiting with the main CLI's code for it
+    (:func:`dispatchopt.cli.exit_code`)."""
+    from dispatchopt.cli import _fail as fail
+
+    return fail(exc)
 
 
 def _when(moment: datetime | None) -> str:
@@ -74,7 +77,8 @@ def import_cmd(
         raise _fail(exc) from None
     Console(highlight=False).print(
         f"imported {len(opened)} ticket(s), {len(batch.engineers)} engineer(s), "
-        f"{len(batch.stock)} stock line(s) into {db}"
+        f"{len(batch.stock)} stock line(s) into {db} (one transaction: all of it or, "
+        "on any error, none of it)"
     )
 
 
@@ -89,7 +93,7 @@ def list_cmd(
     from dispatchopt.lifecycle.store.sql import open_store
 
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             found = store.tickets(state or None)
     except DispatchoptError as exc:
         raise _fail(exc) from None
@@ -111,7 +115,7 @@ def show_cmd(
     from dispatchopt.lifecycle.store.sql import open_store
 
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             ticket = store.get(ticket_id)
             log = store.events(ticket_id)
     except DispatchoptError as exc:
@@ -171,18 +175,56 @@ def do_cmd(
         key, sep, value = item.partition("=")
         if not sep:
             raise _fail(InputError([("--set", item, "expected key=value")]))
-        payload[key] = value
+        try:
+            payload[check_text(key)] = check_text(value)
+        except ValueError as exc:
+            raise _fail(InputError([("--set", item, str(exc))])) from None
     from dispatchopt.lifecycle.store.sql import open_store
 
     try:
         cmd = parse_command(command, payload)
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             ticket = store.execute(ticket_id, cmd, actor=actor)
     except DispatchoptError as exc:
         raise _fail(exc) from None
     Console(highlight=False).print(
         f"{ticket.id}: {command} -> {ticket.state.value} (version {ticket.version})"
     )
+
+
+def replan_from_db(
+    db_url: str,
+    date: date,
+    time_limit: float,
+    solve: Solve | None = None,
+    *,
+    actor: str = "planner",
+    travel: TravelSettings | None = None,
+    seed: int = 0,
+    allow_worse: bool = False,
+) -> Replan:
+    """Plan ``date``'s ready and scheduled tickets (dispatched / en-route / on-site ones pinned)
+    from the database and write the kept plan back as ``schedule``/``unschedule`` commands
+    (:func:`~dispatchopt.lifecycle.replan.replan_day`: validated, never worse than the current
+    schedule or the greedy baseline unless ``allow_worse``, rebased when tickets changed
+    meanwhile). Days are UTC days. The database must exist (:class:`StoreError` otherwise)."""
+    from dispatchopt.lifecycle.store.sql import open_store
+
+    if solve is None:
+        from dispatchopt.solvers.front_door import solve as front_door
+
+        solve = front_door
+    with open_store(db_url, create=False) as store:
+        return replan_day(
+            store,
+            date,
+            solve,
+            time_limit=time_limit,
+            actor=actor,
+            travel=travel,
+            seed=seed,
+            allow_worse=allow_worse,
+        )
 
 
 def plan_from_db(
@@ -194,22 +236,8 @@ def plan_from_db(
     actor: str = "planner",
     travel: TravelSettings | None = None,
 ) -> Plan:
-    """Plan ``date``'s ready and scheduled tickets (dispatched / en-route / on-site ones pinned)
-    from the database, write the schedule back as ``schedule``/``unschedule`` commands, and
-    return the plan. Days are UTC days. If a ticket changed while the solver ran, nothing is
-    written and :class:`~dispatchopt.lifecycle.errors.VersionConflict` names the stale ones."""
-    from dispatchopt.lifecycle.store.sql import open_store
-
-    if solve is None:
-        from dispatchopt.solvers.front_door import solve as front_door
-
-        solve = front_door
-    with open_store(db_url) as store:
-        read = plannable_tickets(store.tickets(), date)
-        problem: Problem = tickets_to_problem(read, store.engineers(), date, travel=travel)
-        plan = solve(problem, time_limit=time_limit)
-        store.save_plan(plan, read, day=date, actor=actor)
-    return plan
+    """:func:`replan_from_db`, returning the plan kept."""
+    return replan_from_db(db_url, date, time_limit, solve, actor=actor, travel=travel).plan
 
 
 def plan_command(
@@ -226,7 +254,10 @@ def plan_command(
 
     when = day.date() if day is not None else datetime.now(UTC).date()
     try:
-        plan = plan_from_db(db, when, time_limit)
+        result = replan_from_db(db, when, time_limit)
     except DispatchoptError as exc:
         raise _fail(exc) from None
-    print_plan(plan, Console(highlight=False))
+    console = Console(highlight=False)
+    print_plan(result.plan, console)
+    for line in result.log:
+        console.print(line, markup=False)

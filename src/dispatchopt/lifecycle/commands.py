@@ -8,12 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from dispatchopt.errors import InputError
 from dispatchopt.lifecycle.ticket import TicketSpec
+from dispatchopt.models._bounds import Id, Text
 from dispatchopt.models._errors import input_errors
 from dispatchopt.models._time import AwareDatetime
 
 
 class _Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     def payload(self) -> dict[str, Any]:
         """The command's arguments as JSON-ready data, as the event log records them."""
@@ -43,7 +44,7 @@ class AwaitParts(_Command):
     """The visit cannot happen before part ``sku`` arrives (expected at ``eta``)."""
 
     kind: Literal["await_parts"] = "await_parts"
-    sku: str = Field(min_length=1)
+    sku: Id
     eta: AwareDatetime | None = None
 
 
@@ -57,7 +58,7 @@ class CustomerUnavailable(_Command):
     """The customer cannot be visited for now (not home, asked to wait): pauses the SLA clock."""
 
     kind: Literal["customer_unavailable"] = "customer_unavailable"
-    note: str = ""
+    note: Text = ""
 
 
 class CustomerAvailable(_Command):
@@ -70,7 +71,7 @@ class Schedule(_Command):
     """Plan the visit: ``engineer_id`` starts service at ``start`` (re-plans a scheduled one)."""
 
     kind: Literal["schedule"] = "schedule"
-    engineer_id: str = Field(min_length=1)
+    engineer_id: Id
     start: AwareDatetime
 
 
@@ -115,7 +116,7 @@ class Cancel(_Command):
     """The work is no longer wanted."""
 
     kind: Literal["cancel"] = "cancel"
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
 
 
 class Reopen(_Command):
@@ -123,8 +124,8 @@ class Reopen(_Command):
     ``new_ticket_id`` (default ``<id>-R1``) is opened, linked to it by ``repeat_of``."""
 
     kind: Literal["reopen"] = "reopen"
-    reason: str = Field(min_length=1)
-    new_ticket_id: str | None = None
+    reason: Text = Field(min_length=1)
+    new_ticket_id: Id | None = None
 
 
 Command = Annotated[

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from dispatchopt.errors import DispatchoptError
+from dispatchopt.errors import DispatchoptError, StoreError
 
 
 class LifecycleError(DispatchoptError):
@@ -27,6 +28,9 @@ class IllegalTransition(LifecycleError):
             f"{', '.join(allowed_from)}"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.ticket_id, self.state, self.command, self.allowed_from))
+
 
 class TicketNotFound(LifecycleError, KeyError):
     """No ticket with that id in the store."""
@@ -38,6 +42,9 @@ class TicketNotFound(LifecycleError, KeyError):
     def __str__(self) -> str:
         return str(self.args[0])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.ticket_id,))
+
 
 class DuplicateTicket(LifecycleError):
     """A ticket id that the store already holds."""
@@ -45,6 +52,9 @@ class DuplicateTicket(LifecycleError):
     def __init__(self, ticket_id: str) -> None:
         self.ticket_id = ticket_id
         super().__init__(f"ticket {ticket_id!r} already exists in the store")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.ticket_id,))
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,11 @@ class Conflict:
         return f"{self.ticket_id}: read at version {self.expected_version}, store has {actual}"
 
 
-class VersionConflict(LifecycleError):
+class VersionConflict(LifecycleError, StoreError):
     """Optimistic concurrency: someone else changed these tickets first; nothing was written.
 
     ``conflicts`` lists every stale ticket, so a planner can re-read exactly those and re-plan.
+    Left unresolved it is a store error (exit code 6 on the command line).
     """
 
     def __init__(self, conflicts: list[Conflict]) -> None:
@@ -72,6 +83,9 @@ class VersionConflict(LifecycleError):
             f"{len(conflicts)} ticket(s) changed since they were read; nothing was written:\n  "
             + "\n  ".join(str(c) for c in conflicts)
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.conflicts,))
 
 
 class ReplayError(LifecycleError):

@@ -18,7 +18,7 @@ class TicketEvent(BaseModel):
     arguments, enough to replay it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     ticket_id: str = Field(min_length=1)
     sequence: int = Field(ge=1)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from dispatchopt.lifecycle.errors import ReplayError
 from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.ticket import TicketState
 
@@ -21,7 +22,7 @@ STOPPING_STATES = frozenset({TicketState.RESOLVED, TicketState.CANCELLED})
 class PausedInterval(BaseModel):
     """``[start, end)`` during which the clock stood still; ``end`` is None while still paused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     start: datetime
     end: datetime | None
@@ -31,7 +32,7 @@ class PausedInterval(BaseModel):
 class SlaIntervals(BaseModel):
     """The raw SLA timeline of one ticket."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     ticket_id: str
     started: datetime
@@ -53,7 +54,7 @@ def sla_intervals(events: Iterable[TicketEvent]) -> SlaIntervals:
     """The clock start (the ``create`` event), the paused intervals and the stop of one ticket."""
     log = list(events)
     if not log or log[0].command != "create":
-        raise ValueError("an SLA timeline needs the ticket's log, starting with its create event")
+        raise ReplayError("an SLA timeline needs the ticket's log, starting with its create event")
     paused: list[PausedInterval] = []
     open_pause: tuple[datetime, TicketState] | None = None
     stopped: datetime | None = None

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dispatchopt.models import Job, Location, Lock, SkillRequirement, TimeWindow
+from dispatchopt.errors import InputError
+from dispatchopt.models import (
+    Job,
+    Location,
+    Lock,
+    PartRequirement,
+    SkillRequirement,
+    SlaState,
+    SoftWindow,
+    TimeWindow,
+)
+from dispatchopt.models._bounds import Amount, Id, Minutes, Quantity, Text
+from dispatchopt.models._errors import input_errors
 from dispatchopt.models._time import AwareDatetime
+from dispatchopt.models.job import ADDRESS_MAX_CHARS
 
 
 class TicketState(StrEnum):
@@ -39,18 +53,58 @@ FINAL_STATES = frozenset({TicketState.CLOSED, TicketState.CANCELLED, TicketState
 
 
 class TicketSpec(BaseModel):
-    """What a service platform sends to open a ticket: what the planner needs to build a job."""
+    """What a service platform sends to open a ticket: every field of the
+    :class:`~dispatchopt.models.Job` it becomes (all but ``lock``, which the ticket's state
+    decides), plus the customer and the ticket it repeats.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A spec is checked as a job when it is built, so a ticket the planner could not plan never
+    gets into a store; the same ticket then plans exactly as the same job in a problem file.
+    """
 
-    id: str = Field(min_length=1)
-    customer: str = ""
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    id: Id
+    customer: Text = ""
     location: Location
-    duration_minutes: float = Field(ge=0)
+    duration_minutes: Minutes
+    duration_by_level: dict[int, Minutes] = Field(default_factory=dict)
     time_windows: list[TimeWindow] = Field(default_factory=list)
-    skills: list[SkillRequirement] = Field(default_factory=list)
+    soft_window: SoftWindow | None = None
+    earliest_start: AwareDatetime | None = None
     priority: int = Field(default=0, ge=0, le=10)
-    repeat_of: str | None = None
+    skills: list[SkillRequirement] = Field(default_factory=list)
+    required_engineers: list[Id] = Field(default_factory=list)
+    preferred_engineers: list[Id] = Field(default_factory=list)
+    excluded_engineers: list[Id] = Field(default_factory=list)
+    optional: bool = False
+    penalty: Amount | None = None
+    demand: Quantity = 0
+    after: list[Id] = Field(default_factory=list)
+    parts: list[PartRequirement] = Field(default_factory=list)
+    tools: list[Id] = Field(default_factory=list)
+    sla: SlaState | None = None
+    sla_tier: str | None = Field(default=None, min_length=1)
+    address: str | None = Field(default=None, max_length=ADDRESS_MAX_CHARS)
+    appointment: TimeWindow | None = None
+    repeat_of: Id | None = None
+
+    @model_validator(mode="after")
+    def _plannable(self) -> TicketSpec:
+        # Job's own rules (an optional job needs a penalty, ...), said in the spec's words.
+        try:
+            Job.model_validate(self.job_fields())
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{f}: {m}" for f, _, m in input_errors(exc))) from None
+        return self
+
+    def job_fields(self) -> dict[str, Any]:
+        """The fields the spec shares with :class:`Job`, as they are."""
+        fields = {name: getattr(self, name) for name in Job.model_fields if name in _SPEC_FIELDS}
+        fields["customer"] = self.customer or None  # a ticket says "" for no customer
+        return fields
+
+
+_SPEC_FIELDS = frozenset(TicketSpec.model_fields)
 
 
 class Ticket(TicketSpec):
@@ -78,18 +132,19 @@ class Ticket(TicketSpec):
         )
 
     def to_job(self, *, pinned: bool = False) -> Job:
-        """The planner's view of this ticket; ``pinned`` locks it to its engineer and start."""
+        """The planner's view of this ticket: every job field as given at creation;
+        ``pinned`` locks it to its engineer and start (an :class:`InputError` when it has none).
+        """
         lock = None
         if pinned:
             if self.engineer_id is None or self.start is None:
-                raise ValueError(f"ticket {self.id!r} has no engineer and start to pin to")
+                raise InputError(
+                    [(f"tickets[{self.id}]", self.state.value, "no engineer and start to pin to")]
+                )
             lock = Lock(engineer_id=self.engineer_id, start=self.start)
-        return Job(
-            id=self.id,
-            location=self.location,
-            duration_minutes=self.duration_minutes,
-            time_windows=list(self.time_windows),
-            skills=list(self.skills),
-            priority=self.priority,
-            lock=lock,
-        )
+        try:
+            return Job.model_validate({**self.job_fields(), "lock": lock})
+        except ValidationError as exc:
+            raise InputError(
+                [(f"tickets[{self.id}].{f}", v, m) for f, v, m in input_errors(exc)]
+            ) from None

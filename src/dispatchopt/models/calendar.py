@@ -33,7 +33,7 @@ class DailyHours(BaseModel):
     day). JSON may give the interval as a string ``"08:00-18:00"``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     start: time
     end: time
@@ -93,7 +93,7 @@ class BusinessCalendar(BaseModel):
     ``working_hours`` are closed; at least one weekday must have hours.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     time_zone: str = "UTC"
     working_hours: dict[Weekday, list[DailyHours]] = Field(default_factory=_default_hours)

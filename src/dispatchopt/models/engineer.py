@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dispatchopt.models._bounds import Amount, Id, Level, Minutes, Quantity, Shelf
 from dispatchopt.models._time import AwareDatetime
 from dispatchopt.models.location import Location
 from dispatchopt.models.time_window import TimeWindow
@@ -12,10 +13,10 @@ from dispatchopt.models.time_window import TimeWindow
 class Break(BaseModel):
     """A break of ``duration_minutes`` taken inside ``window`` (lunch 11:30-14:00, 30 min)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     window: TimeWindow
-    duration_minutes: float = Field(gt=0)
+    duration_minutes: Minutes = Field(gt=0)
 
     @model_validator(mode="after")
     def _fits(self) -> Break:
@@ -31,7 +32,7 @@ class Shift(BaseModel):
     """One working period: the route leaves the start location at or after ``start`` and is back
     at the end location by ``end`` (plus the engineer's overtime allowance)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     start: AwareDatetime
     end: AwareDatetime
@@ -56,21 +57,21 @@ class Engineer(BaseModel):
     ``tools`` the tools in the van (never used up; more can be collected at a depot).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    id: str = Field(min_length=1)
+    id: Id
     start_location: Location
     end_location: Location | None = None
     shifts: list[Shift] = Field(min_length=1)
-    skills: dict[str, int] = Field(default_factory=dict)
-    capacity: int | None = Field(default=None, ge=0)
-    max_working_minutes: float | None = Field(default=None, gt=0)
-    cost_per_hour: float = Field(default=0.0, ge=0)
-    cost_per_km: float = Field(default=0.0, ge=0)
-    fixed_cost: float = Field(default=0.0, ge=0)
-    overtime_minutes: float = Field(default=0.0, ge=0)
-    overtime_cost_per_hour: float = Field(default=0.0, ge=0)
-    van_stock: dict[str, int] = Field(default_factory=dict)
+    skills: dict[str, Level] = Field(default_factory=dict)
+    capacity: Quantity | None = None
+    max_working_minutes: Minutes | None = Field(default=None, gt=0)
+    cost_per_hour: Amount = 0.0
+    cost_per_km: Amount = 0.0
+    fixed_cost: Amount = 0.0
+    overtime_minutes: Minutes = 0.0
+    overtime_cost_per_hour: Amount = 0.0
+    van_stock: dict[Id, Shelf] = Field(default_factory=dict)
     tools: list[str] = Field(default_factory=list)
     vehicle_profile: str | None = None
     """One of ``travel.vehicle_profiles`` (an e-bike, a van); None drives the base matrix."""

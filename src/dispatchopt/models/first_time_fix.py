@@ -30,7 +30,7 @@ class FirstTimeFixModel(BaseModel):
     ``[0.01, 0.99]``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     base: float = Field(default=0.85, gt=0, le=1)
     bonus_per_level_above: float = Field(default=0.03, ge=0)

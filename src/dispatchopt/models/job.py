@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dispatchopt.models._bounds import Amount, Id, Minutes, Quantity
 from dispatchopt.models._time import AwareDatetime
 from dispatchopt.models.location import Location
 from dispatchopt.models.parts import PartRequirement
@@ -20,9 +21,9 @@ ADDRESS_MAX_CHARS = 500
 class Lock(BaseModel):
     """Pins a job to an engineer (and optionally to an exact start): the solver may not move it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    engineer_id: str = Field(min_length=1)
+    engineer_id: Id
     start: AwareDatetime | None = None
 
 
@@ -46,24 +47,24 @@ class Job(BaseModel):
     day and the engineers' schedules say whom to visit and where.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    id: str = Field(min_length=1)
+    id: Id
     location: Location
-    duration_minutes: float = Field(ge=0)
-    duration_by_level: dict[int, float] = Field(default_factory=dict)
+    duration_minutes: Minutes
+    duration_by_level: dict[int, Minutes] = Field(default_factory=dict)
     time_windows: list[TimeWindow] = Field(default_factory=list)
     soft_window: SoftWindow | None = None
     earliest_start: AwareDatetime | None = None
     priority: int = Field(default=0, ge=0, le=10)
     skills: list[SkillRequirement] = Field(default_factory=list)
-    required_engineers: list[str] = Field(default_factory=list)
-    preferred_engineers: list[str] = Field(default_factory=list)
-    excluded_engineers: list[str] = Field(default_factory=list)
+    required_engineers: list[Id] = Field(default_factory=list)
+    preferred_engineers: list[Id] = Field(default_factory=list)
+    excluded_engineers: list[Id] = Field(default_factory=list)
     optional: bool = False
-    penalty: float | None = Field(default=None, ge=0)
-    demand: int = Field(default=0, ge=0)
-    after: list[str] = Field(default_factory=list)
+    penalty: Amount | None = None
+    demand: Quantity = 0
+    after: list[Id] = Field(default_factory=list)
     lock: Lock | None = None
     parts: list[PartRequirement] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dispatchopt.models._bounds import Amount
+
 
 class Objective(BaseModel):
     """Objective settings with documented defaults.
@@ -26,13 +28,13 @@ class Objective(BaseModel):
     ``p`` costs ``weight * (1 - p)``, so better-matched engineers are preferred (0: ignored).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     kind: Literal["cost", "distance", "travel_time", "working_time"] = "cost"
-    unassigned_penalty: float = Field(default=100_000.0, gt=0)
-    non_preferred_penalty: float = Field(default=25.0, ge=0)
-    lateness_weight: float = Field(default=1.0, ge=0)
-    first_time_fix_weight: float = Field(default=0.0, ge=0)
+    unassigned_penalty: Amount = Field(default=100_000.0, gt=0)
+    non_preferred_penalty: Amount = 25.0
+    lateness_weight: Amount = 1.0
+    first_time_fix_weight: Amount = 0.0
 
 
 class CostTerm(StrEnum):

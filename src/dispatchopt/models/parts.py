@@ -10,6 +10,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dispatchopt.models._bounds import MAX_QUANTITY, Id, Minutes, Shelf
 from dispatchopt.models._time import AwareDatetime
 from dispatchopt.models.location import Location
 from dispatchopt.models.time_window import TimeWindow
@@ -18,22 +19,22 @@ from dispatchopt.models.time_window import TimeWindow
 class Part(BaseModel):
     """A spare part in the catalogue, identified by its stock-keeping unit."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    sku: str = Field(min_length=1)
+    sku: Id
     name: str = ""
 
 
 class PartRequirement(BaseModel):
     """A job needs ``quantity`` units of ``sku`` on site to be fixed at the first visit."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    sku: str = Field(min_length=1)
-    quantity: int = Field(default=1, ge=1)
+    sku: Id
+    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 
 
-Stock = dict[str, int]
+Stock = dict[Id, Shelf]
 """Units on hand per SKU (a van's or a depot's shelf); quantities are never negative."""
 
 
@@ -45,13 +46,13 @@ class Depot(BaseModel):
     ``pickup_minutes`` on the route, whatever the number of parts taken.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    id: str = Field(min_length=1)
+    id: Id
     location: Location
     opening_hours: list[TimeWindow] = Field(default_factory=list)
     stock: Stock = Field(default_factory=dict)
-    pickup_minutes: float = Field(default=10.0, ge=0)
+    pickup_minutes: Minutes = 10.0
     unlimited: bool = False
     """A main warehouse: any quantity of every part (``stock`` is then ignored)."""
     tools: list[str] = Field(default_factory=list)
@@ -98,11 +99,11 @@ class Depot(BaseModel):
 class PartArrival(BaseModel):
     """``quantity`` units of ``sku`` are expected at depot ``depot_id`` at ``expected_at``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    sku: str = Field(min_length=1)
-    quantity: int = Field(ge=1)
-    depot_id: str = Field(min_length=1)
+    sku: Id
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    depot_id: Id
     expected_at: AwareDatetime
 
 
@@ -121,7 +122,7 @@ class SkuReadiness(BaseModel):
     is open for a pickup.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     sku: str
     quantity: int
@@ -137,7 +138,7 @@ class SkuReadiness(BaseModel):
 class PartsReadiness(BaseModel):
     """A job's parts, SKU by SKU, as :func:`parts_readiness` finds them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     skus: list[SkuReadiness] = Field(default_factory=list)
 
@@ -224,7 +225,7 @@ class Withdrawal(BaseModel):
     """Units a plan takes from a holder at a moment: a pickup at a depot, or parts used from a
     van at the job's start."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     holder: StockHolder
     sku: str
@@ -236,7 +237,7 @@ class Withdrawal(BaseModel):
 class Shortfall(BaseModel):
     """A withdrawal that found too few units on the shelf (``missing`` of them)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     withdrawal: Withdrawal
     on_hand: int

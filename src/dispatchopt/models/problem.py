@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dispatchopt.models._bounds import MAX_JOB_ENGINEER_PAIRS
 from dispatchopt.models.calendar import BusinessCalendar
 from dispatchopt.models.engineer import Engineer
 from dispatchopt.models.job import Job
@@ -33,7 +34,7 @@ class Problem(BaseModel):
     business calendar business-time stages count on. Semantics: ``docs/parts_and_sla.md``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = "dispatch day"
     jobs: list[Job] = Field(default_factory=list)
@@ -82,6 +83,12 @@ class Problem(BaseModel):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Problem:
+        pairs = len(self.jobs) * max(1, len(self.engineers))
+        if pairs > MAX_JOB_ENGINEER_PAIRS:
+            raise ValueError(
+                f"jobs: {len(self.jobs)} jobs x {len(self.engineers)} engineers is more than "
+                f"{MAX_JOB_ENGINEER_PAIRS} job-engineer pairs (split the day by region)"
+            )
         errors: list[str] = []
         seen = _first_index([j.id for j in self.jobs], "jobs", "id", "job id", errors)
         eng_seen = _first_index(

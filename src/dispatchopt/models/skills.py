@@ -6,14 +6,16 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dispatchopt.models._bounds import Level
+
 
 class SkillRequirement(BaseModel):
     """A job needs ``skill`` at ``level`` or higher (levels are small integers, 1 = basic)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     skill: str = Field(min_length=1)
-    level: int = Field(default=1, ge=0)
+    level: Level = 1
 
 
 def missing_skills(

@@ -42,7 +42,7 @@ class SlaStage(BaseModel):
     """One promise of a policy: ``name`` is reached within ``target_minutes`` of the clock start
     (pauses excluded), measured on ``clock``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     target_minutes: float = Field(gt=0)
@@ -72,7 +72,7 @@ class SlaPolicy(BaseModel):
     there is one, otherwise the policy gives the solver no deadline.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     stages: list[SlaStage] = Field(min_length=1)
@@ -117,7 +117,7 @@ class PauseReason(StrEnum):
 class SlaPause(BaseModel):
     """The clock stood still from ``start`` to ``end``; ``end=None`` means it is still stopped."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     reason: PauseReason = PauseReason.OTHER
     start: AwareDatetime
@@ -142,7 +142,7 @@ class SlaState(BaseModel):
     stage).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     started_at: AwareDatetime
     pauses: list[SlaPause] = Field(default_factory=list)
@@ -272,7 +272,7 @@ class SlaMode(BaseModel):
     cost about as much as a day of an engineer's time at typical rates.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     kind: Literal["soft", "hard"] = "soft"
     late_cost_per_hour: float = Field(default=200.0, ge=0)

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from dispatchopt.models._bounds import Amount
 from dispatchopt.models._time import AwareDatetime
 
 
 class TimeWindow(BaseModel):
     """A closed interval ``[start, end]`` of timezone-aware datetimes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     start: AwareDatetime
     end: AwareDatetime
@@ -33,5 +34,5 @@ class TimeWindow(BaseModel):
 class SoftWindow(TimeWindow):
     """A preferred window: starting outside it is allowed but costs money per hour."""
 
-    late_cost_per_hour: float = 0.0
-    early_cost_per_hour: float = 0.0
+    late_cost_per_hour: Amount = 0.0
+    early_cost_per_hour: Amount = 0.0

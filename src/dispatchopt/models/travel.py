@@ -16,7 +16,7 @@ class SpeedProfileSettings(BaseModel):
     IANA ``timezone`` of the planned area; the solver uses per-hour matrices, the validator
     the exact profile (see ``docs/travel.md``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     hourly_factors: list[Annotated[float, Field(ge=0.05, le=5.0)]] = Field(
         min_length=24, max_length=24
@@ -37,7 +37,7 @@ class VehicleProfileSettings(BaseModel):
     """How one kind of vehicle drives the base matrix: ``speed_factor`` times the base speed
     (0.8 = trips take 25 % longer); ``follows_speed_profile=False`` ignores rush hours."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     speed_factor: float = Field(default=1.0, ge=0.05, le=5.0)
     follows_speed_profile: bool = True
@@ -46,7 +46,7 @@ class VehicleProfileSettings(BaseModel):
 class _TimedTravel(BaseModel):
     """Options shared by the real-world travel kinds: time of day and vehicle profiles."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     speed_profile: SpeedProfileSettings | None = None
     vehicle_profiles: dict[str, VehicleProfileSettings] = Field(default_factory=dict)
@@ -69,7 +69,7 @@ class EuclideanTravel(BaseModel):
     a plan feasible here stays feasible under an unrounded checker.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     kind: Literal["euclidean"] = "euclidean"
     speed_kmh: float = Field(default=60.0, gt=0)

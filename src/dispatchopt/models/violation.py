@@ -10,7 +10,7 @@ from dispatchopt.models.rules import Rule
 class Violation(BaseModel):
     """One broken rule at one place: which rule, which job and engineer, and by how much."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     rule: Rule
     message: str

@@ -75,8 +75,21 @@ def _v1_initial(conn: sa.Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_settings(conn: sa.Connection) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "settings",
+        md,
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("data", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tickets, ticket_events, engineers, parts_stock, plans", _v1_initial),
+    Migration(2, "settings (parts, depots, SLA policies, ...)", _v2_settings),
 )
 """Every migration, oldest first; versions are 1, 2, 3, ..."""
 

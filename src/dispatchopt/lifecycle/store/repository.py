@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dispatchopt.lifecycle.commands import Command
 from dispatchopt.lifecycle.events import TicketEvent
+from dispatchopt.lifecycle.settings import PlanningSettings
 from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
 from dispatchopt.models import Engineer, Plan
 
@@ -49,7 +50,12 @@ class TicketRepository(Protocol):
 
     def events(self, ticket_id: str) -> list[TicketEvent]: ...
 
-    def tickets(self, states: Iterable[TicketState] | None = None) -> list[Ticket]: ...
+    def tickets(
+        self,
+        states: Iterable[TicketState] | None = None,
+        *,
+        unreadable: dict[str, str] | None = None,
+    ) -> list[Ticket]: ...
 
     def execute(
         self,
@@ -61,7 +67,24 @@ class TicketRepository(Protocol):
         expected_version: int | None = None,
     ) -> Ticket: ...
 
+    def import_batch(
+        self,
+        items: Sequence[tuple[TicketSpec, Sequence[Command]]],
+        *,
+        engineers: Iterable[Engineer] = (),
+        stock: dict[str, int] | None = None,
+        planning: PlanningSettings | None = None,
+        actor: str,
+        at: datetime | None = None,
+    ) -> list[Ticket]: ...
+
     def put_engineers(self, engineers: Iterable[Engineer]) -> None: ...
+
+    def put_settings(self, planning: PlanningSettings) -> None: ...
+
+    def settings(self) -> PlanningSettings: ...
+
+    def all_stock(self) -> dict[str, int]: ...
 
     def engineers(self) -> list[Engineer]: ...
 

@@ -39,6 +39,13 @@ parts_stock = sa.table(
     sa.column("updated_at", sa.String),
 )
 
+settings = sa.table(
+    "settings",
+    sa.column("key", sa.String),
+    sa.column("data", sa.Text),
+    sa.column("updated_at", sa.String),
+)
+
 plans = sa.table(
     "plans",
     sa.column("id", sa.Integer),

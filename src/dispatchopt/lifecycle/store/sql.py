@@ -1,4 +1,9 @@
-"""The SQLAlchemy 2 ticket store: SQLite by default (a file, WAL mode), PostgreSQL by URL."""
+"""The SQLAlchemy 2 ticket store: SQLite by default (a file, WAL mode), PostgreSQL by URL.
+
+Every database failure (an unreachable server, an unknown driver, a missing file, a broken
+connection mid-write) comes out as one :class:`~dispatchopt.errors.StoreError` sentence, never
+as a SQLAlchemy traceback; a transaction that fails changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,30 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy import event as sa_event
 
-from dispatchopt.errors import InputError
+from dispatchopt.errors import InputError, StoreError
 from dispatchopt.lifecycle import machine
-from dispatchopt.lifecycle.commands import Command, Reopen
+from dispatchopt.lifecycle.commands import Command, Reopen, Schedule
 from dispatchopt.lifecycle.errors import Conflict, DuplicateTicket, TicketNotFound, VersionConflict
 from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.planning import plan_to_commands
+from dispatchopt.lifecycle.settings import PlanningSettings
 from dispatchopt.lifecycle.store.migrations import migrate
 from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan
-from dispatchopt.lifecycle.store.schema import engineers, parts_stock, plans, ticket_events, tickets
+from dispatchopt.lifecycle.store.schema import (
+    engineers,
+    parts_stock,
+    plans,
+    settings,
+    ticket_events,
+    tickets,
+)
 from dispatchopt.lifecycle.ticket import Ticket, TicketSpec, TicketState
 from dispatchopt.models import Engineer, Plan
+from dispatchopt.models._bounds import MAX_QUANTITY
+from dispatchopt.models._errors import input_errors
 
 _WRITE = "dispatchopt_write"
 
@@ -35,7 +51,7 @@ def database_url(db: str | Path) -> sa.URL:
     try:
         url = sa.make_url(text)
     except sa.exc.ArgumentError:
-        raise InputError([("db", text, "not a database URL or file path")]) from None
+        raise StoreError(f"--db {text!r} is not a database URL or a file path") from None
     if url.drivername in {"postgresql", "postgres"}:
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -88,22 +104,96 @@ def _ticket_row(ticket: Ticket, at: datetime) -> dict[str, Any]:
     }
 
 
+def _describe(url: sa.URL) -> str:
+    """The database as a person names it (no password)."""
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database!r}"
+    return url.render_as_string(hide_password=True)
+
+
+def _store_error(url: sa.URL, exc: Exception) -> StoreError:
+    """One sentence for a database failure: the driver's first line, not its traceback."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return StoreError(f"database error on {_describe(url)}: {first}")
+
+
+_SETTINGS_KEY = "planning"
+
+
+def _upsert(conn: sa.Connection, table: sa.TableClause, key: str, row: dict[str, Any]) -> None:
+    """Insert ``row`` or, when its ``key`` exists, update it in place (one statement, so a
+    crash can never leave the row deleted and not yet re-inserted)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).values(row)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).values(row)
+    others = {c: stmt.excluded[c] for c in row if c != key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_=others))
+
+
+def _ticket(ticket_id: str, data: str) -> Ticket:
+    """The stored ticket row ``data``, or a :class:`StoreError` naming it when it no longer
+    reads (never a raw validation traceback)."""
+    try:
+        return Ticket.model_validate_json(data)
+    except ValidationError as exc:
+        first = input_errors(exc)[0]
+        raise StoreError(
+            f"stored ticket {ticket_id!r} does not read: {first[0]}: {first[2]}"
+        ) from None
+
+
+def _check_references(conn: sa.Connection, command: Command) -> None:
+    """Refuse a command naming what the store does not hold (``schedule`` to a ghost)."""
+    if isinstance(command, Schedule):
+        known = conn.execute(
+            sa.select(engineers.c.id).where(engineers.c.id == command.engineer_id)
+        ).first()
+        if known is None:
+            raise InputError(
+                [("engineer_id", command.engineer_id, "no such engineer in the store")]
+            )
+
+
 class SqlStore:
     """A :class:`~dispatchopt.lifecycle.store.repository.TicketRepository` on SQLAlchemy.
 
     Opening applies any pending migration. Each public method is one transaction; ticket
     writes are checked against the version read (optimistic concurrency) and rows are locked
     while a transaction reads-then-writes them (``FOR UPDATE`` on PostgreSQL, the database
-    write lock on SQLite).
+    write lock on SQLite). With ``create=False`` a SQLite file that does not exist is a
+    :class:`StoreError` instead of a new empty database (a typo must not plan an empty day).
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, db: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
         self.url = database_url(db)
-        if self.url.get_backend_name() == "sqlite":
-            self._engine = sa.create_engine(self.url, connect_args={"timeout": 30})
-            _tune_sqlite(self._engine)
-        else:
-            self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+        sqlite = self.url.get_backend_name() == "sqlite"
+        path = self.url.database
+        if (
+            sqlite
+            and not create
+            and path not in (None, "", ":memory:")
+            and not Path(path).is_file()
+        ):
+            raise StoreError(f"no database file {path!r} (only `tickets import` creates one)")
+        try:
+            if sqlite:
+                self._engine = sa.create_engine(self.url, connect_args={"timeout": 30})
+                _tune_sqlite(self._engine)
+            else:
+                self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+        except sa.exc.NoSuchModuleError:
+            raise StoreError(
+                f"unknown database driver {self.url.drivername!r} in {_describe(self.url)} "
+                "(use a file path, sqlite:///... or postgresql://...)"
+            ) from None
+        except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+            raise StoreError(f"cannot open {_describe(self.url)}: {exc}") from None
         with self._write() as conn:
             migrate(conn)
 
@@ -121,15 +211,21 @@ class SqlStore:
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield conn
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise _store_error(self.url, exc) from None
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise _store_error(self.url, exc) from None
 
     def _load_for_update(self, conn: sa.Connection, ticket_id: str) -> Ticket:
         row = conn.execute(
@@ -137,7 +233,7 @@ class SqlStore:
         ).first()
         if row is None:
             raise TicketNotFound(ticket_id)
-        return Ticket.model_validate_json(row.data)
+        return _ticket(ticket_id, row.data)
 
     def _insert(self, conn: sa.Connection, ticket: Ticket, events: list[TicketEvent]) -> None:
         exists = conn.execute(sa.select(tickets.c.id).where(tickets.c.id == ticket.id)).first()
@@ -165,6 +261,7 @@ class SqlStore:
     def _run(
         self, conn: sa.Connection, ticket: Ticket, command: Command, actor: str, at: datetime
     ) -> Ticket:
+        _check_references(conn, command)
         after, event = machine.apply(ticket, command, actor=actor, at=at)
         self._update(conn, ticket.version, after, event)
         if isinstance(command, Reopen):
@@ -183,15 +280,53 @@ class SqlStore:
         then: Sequence[Command] = (),
     ) -> Ticket:
         """Open a ticket and run ``then`` on it (e.g. ``[Triage(), MarkReady()]``), atomically."""
-        at = at or _now()
+        with self._write() as conn:
+            return self._create(conn, spec, actor=actor, at=at or _now(), then=then)
+
+    def _create(
+        self,
+        conn: sa.Connection,
+        spec: TicketSpec,
+        *,
+        actor: str,
+        at: datetime,
+        then: Sequence[Command],
+    ) -> Ticket:
+        unknown = sorted({p.sku for p in spec.parts} - self._skus(conn))
+        if unknown:
+            raise InputError(
+                [(f"tickets[{spec.id}].parts", unknown, "unknown SKU(s): not in the store's parts")]
+            )
         ticket, created = machine.create(spec, actor=actor, at=at)
         log = [created]
         for command in then:
+            _check_references(conn, command)
             ticket, event = machine.apply(ticket, command, actor=actor, at=at)
             log.append(event)
-        with self._write() as conn:
-            self._insert(conn, ticket, log)
+        self._insert(conn, ticket, log)
         return ticket
+
+    def import_batch(
+        self,
+        items: Sequence[tuple[TicketSpec, Sequence[Command]]],
+        *,
+        engineers: Iterable[Engineer] = (),
+        stock: dict[str, int] | None = None,
+        planning: PlanningSettings | None = None,
+        actor: str,
+        at: datetime | None = None,
+    ) -> list[Ticket]:
+        """Store planning settings, stock and engineers, then open each ticket and run its
+        intake steps, all in one transaction: a failure (a bad reference, a duplicate id, a
+        crash) leaves nothing of the import behind, so it can simply be run again."""
+        at = at or _now()
+        with self._write() as conn:
+            if planning is not None:
+                self._put_settings(conn, planning)
+            for sku, quantity in sorted((stock or {}).items()):
+                self._set_stock(conn, sku, quantity)
+            self._put_engineers(conn, engineers)
+            return [self._create(conn, s, actor=actor, at=at, then=then) for s, then in items]
 
     def get(self, ticket_id: str) -> Ticket:
         """The ticket as stored now."""
@@ -199,7 +334,7 @@ class SqlStore:
             row = conn.execute(sa.select(tickets.c.data).where(tickets.c.id == ticket_id)).first()
         if row is None:
             raise TicketNotFound(ticket_id)
-        return Ticket.model_validate_json(row.data)
+        return _ticket(ticket_id, row.data)
 
     def events(self, ticket_id: str) -> list[TicketEvent]:
         """The ticket's log, oldest first."""
@@ -225,13 +360,31 @@ class SqlStore:
             for r in rows
         ]
 
-    def tickets(self, states: Iterable[TicketState] | None = None) -> list[Ticket]:
-        """All tickets (or those in ``states``), sorted by id."""
-        query = sa.select(tickets.c.data).order_by(tickets.c.id)
+    def tickets(
+        self,
+        states: Iterable[TicketState] | None = None,
+        *,
+        unreadable: dict[str, str] | None = None,
+    ) -> list[Ticket]:
+        """All tickets (or those in ``states``), sorted by id.
+
+        A stored row that no longer reads as a ticket (written before a bound was tightened,
+        or edited by hand) raises :class:`StoreError` naming it; with ``unreadable`` given it
+        is recorded there (id -> why) and skipped instead, so the other tickets still plan."""
+        query = sa.select(tickets.c.id, tickets.c.data).order_by(tickets.c.id)
         if states is not None:
             query = query.where(tickets.c.state.in_(sorted(TicketState(s).value for s in states)))
         with self._read() as conn:
-            return [Ticket.model_validate_json(r.data) for r in conn.execute(query)]
+            rows = conn.execute(query).all()
+        out = []
+        for r in rows:
+            try:
+                out.append(_ticket(r.id, r.data))
+            except StoreError as exc:
+                if unreadable is None:
+                    raise
+                unreadable[r.id] = str(exc)
+        return out
 
     def execute(
         self,
@@ -257,14 +410,60 @@ class SqlStore:
     # -- engineers and parts -----------------------------------------------------------
 
     def put_engineers(self, items: Iterable[Engineer]) -> None:
-        """Insert or replace engineers by id."""
-        now = _now().isoformat()
+        """Insert or replace engineers by id (an upsert); a van holding a SKU the store does
+        not know is refused."""
         with self._write() as conn:
-            for eng in items:
-                conn.execute(engineers.delete().where(engineers.c.id == eng.id))
-                conn.execute(
-                    engineers.insert().values(id=eng.id, data=eng.model_dump_json(), updated_at=now)
-                )
+            self._put_engineers(conn, items)
+
+    def _put_engineers(self, conn: sa.Connection, items: Iterable[Engineer]) -> None:
+        now = _now().isoformat()
+        items = list(items)
+        known = self._skus(conn) if any(e.van_stock for e in items) else set()
+        errors = [
+            (f"engineers[{eng.id}].van_stock.{sku}", sku, "unknown SKU: not in the store's parts")
+            for eng in items
+            for sku in sorted(set(eng.van_stock) - known)
+        ]
+        if errors:
+            raise InputError(errors)
+        for eng in items:
+            row = {"id": eng.id, "data": eng.model_dump_json(), "updated_at": now}
+            _upsert(conn, engineers, "id", row)
+
+    def _skus(self, conn: sa.Connection) -> set[str]:
+        """Every SKU the store knows (see :class:`PlanningSettings`)."""
+        stock = {r.sku: int(r.quantity) for r in conn.execute(sa.select(parts_stock))}
+        return self._settings(conn).skus(stock)
+
+    def put_settings(self, planning: PlanningSettings) -> None:
+        """Replace the planning settings (parts, depots, SLA policies, calendar, objective)."""
+        with self._write() as conn:
+            self._put_settings(conn, planning)
+
+    def _put_settings(self, conn: sa.Connection, planning: PlanningSettings) -> None:
+        row = {
+            "key": _SETTINGS_KEY,
+            "data": planning.model_dump_json(),
+            "updated_at": _now().isoformat(),
+        }
+        _upsert(conn, settings, "key", row)
+
+    def settings(self) -> PlanningSettings:
+        """The planning settings (empty ones when never imported)."""
+        with self._read() as conn:
+            return self._settings(conn)
+
+    def _settings(self, conn: sa.Connection) -> PlanningSettings:
+        data = conn.execute(
+            sa.select(settings.c.data).where(settings.c.key == _SETTINGS_KEY)
+        ).scalar()
+        return PlanningSettings() if data is None else PlanningSettings.model_validate_json(data)
+
+    def all_stock(self) -> dict[str, int]:
+        """Every SKU on the store's shelf with its quantity."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(parts_stock).order_by(parts_stock.c.sku))
+            return {r.sku: int(r.quantity) for r in rows}
 
     def engineers(self) -> list[Engineer]:
         """All engineers, sorted by id."""
@@ -273,16 +472,17 @@ class SqlStore:
             return [Engineer.model_validate_json(r.data) for r in rows]
 
     def set_stock(self, sku: str, quantity: int) -> None:
-        """Set the quantity on hand of ``sku``."""
-        if quantity < 0:
-            raise InputError([(f"stock[{sku}]", quantity, "quantity cannot be negative")])
+        """Set the quantity on hand of ``sku`` (an upsert)."""
         with self._write() as conn:
-            conn.execute(parts_stock.delete().where(parts_stock.c.sku == sku))
-            conn.execute(
-                parts_stock.insert().values(
-                    sku=sku, quantity=quantity, updated_at=_now().isoformat()
-                )
+            self._set_stock(conn, sku, quantity)
+
+    def _set_stock(self, conn: sa.Connection, sku: str, quantity: int) -> None:
+        if not 0 <= quantity <= MAX_QUANTITY:
+            raise InputError(
+                [(f"stock[{sku}]", quantity, f"quantity must be between 0 and {MAX_QUANTITY}")]
             )
+        row = {"sku": sku, "quantity": quantity, "updated_at": _now().isoformat()}
+        _upsert(conn, parts_stock, "sku", row)
 
     def adjust_stock(self, sku: str, delta: int) -> int:
         """Add ``delta`` (negative: take parts) in one statement, so concurrent pickers never
@@ -294,6 +494,8 @@ class SqlStore:
             have = 0 if row is None else int(row.quantity)
             if have + delta < 0:
                 raise InputError([(f"stock[{sku}]", delta, f"only {have} on hand")])
+            if have + delta > MAX_QUANTITY:
+                raise InputError([(f"stock[{sku}]", delta, f"more than {MAX_QUANTITY} on hand")])
             if row is None:
                 conn.execute(
                     parts_stock.insert().values(
@@ -340,7 +542,7 @@ class SqlStore:
                 .order_by(tickets.c.id)
                 .with_for_update()
             ).all()
-            current = {r.id: Ticket.model_validate_json(r.data) for r in rows}
+            current = {r.id: _ticket(r.id, r.data) for r in rows}
             conflicts = [
                 Conflict(t.id, t.version, current[t.id].version if t.id in current else None)
                 for t in sorted(tickets_read, key=lambda t: t.id)
@@ -382,6 +584,7 @@ class SqlStore:
         return [(int(r.id), Plan.from_json(r.data)) for r in rows]
 
 
-def open_store(db: str | Path = DEFAULT_DB) -> SqlStore:
-    """Open (and migrate) the store at ``db``: a SQLite file path or a database URL."""
-    return SqlStore(db)
+def open_store(db: str | Path = DEFAULT_DB, *, create: bool = True) -> SqlStore:
+    """Open (and migrate) the store at ``db``: a SQLite file path or a database URL;
+    ``create=False`` refuses a SQLite file that does not exist yet."""
+    return SqlStore(db, create=create)
