@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -110,6 +110,18 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(exit_code(exc))
 
 
+def _zone(name: str | None) -> tzinfo | None:
+    """The IANA zone ``name`` (``None`` stays ``None``); an unknown name is bad input."""
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError([("--time-zone", name, "not an IANA time zone")]) from None
+
+
 def _load(path: Path, fmt: Format | None) -> Problem:
     problem = load_problem(path, None if fmt is None else fmt.value)
     for warning in problem.warnings():
@@ -197,7 +209,19 @@ def plan(
     ] = None,
     day: Annotated[
         datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (UTC)."),
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="With --db: the local day to plan (in --time-zone; default today).",
+        ),
+    ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option(
+            "--time-zone",
+            help="With --db: the IANA zone --date is a day of (default: the store's calendar "
+            "zone, else its shifts' offset, else UTC).",
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
@@ -242,7 +266,13 @@ def plan(
 
             when = day.date() if day is not None else datetime.now(UTC).date()
             replanned = replan_from_db(
-                db, when, deadline.remaining(), solve_day, seed=seed, allow_worse=allow_worse
+                db,
+                when,
+                deadline.remaining(),
+                solve_day,
+                seed=seed,
+                allow_worse=allow_worse,
+                tz=_zone(time_zone),
             )
             problem, result = replanned.problem, replanned.plan
             print_plan(result, console, brief=brief, problem=problem)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -202,12 +202,14 @@ def replan_from_db(
     travel: TravelSettings | None = None,
     seed: int = 0,
     allow_worse: bool = False,
+    tz: tzinfo | None = None,
 ) -> Replan:
     """Plan ``date``'s ready and scheduled tickets (dispatched / en-route / on-site ones pinned)
     from the database and write the kept plan back as ``schedule``/``unschedule`` commands
     (:func:`~dispatchopt.lifecycle.replan.replan_day`: validated, never worse than the current
     schedule or the greedy baseline unless ``allow_worse``, rebased when tickets changed
-    meanwhile). Days are UTC days. The database must exist (:class:`StoreError` otherwise)."""
+    meanwhile). ``date`` is a local day in ``tz`` (default: the store's calendar zone, else its
+    shifts' offset, else UTC). The database must exist (:class:`StoreError` otherwise)."""
     from dispatchopt.lifecycle.store.sql import open_store
 
     if solve is None:
@@ -224,6 +226,7 @@ def replan_from_db(
             travel=travel,
             seed=seed,
             allow_worse=allow_worse,
+            tz=tz,
         )
 
 
@@ -244,7 +247,11 @@ def plan_command(
     db: Db = DEFAULT_DB,
     day: Annotated[
         datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="The day to plan (UTC; default today)."),
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="The day to plan, local to the store's calendar or shifts (default today).",
+        ),
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 10.0,
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, tzinfo
 
 from dispatchopt.errors import SolverError
 from dispatchopt.lifecycle.errors import VersionConflict
@@ -158,12 +158,29 @@ def rebased_plan(problem: Problem, earlier: Plan, changed: Collection[str], seed
     return _padded(problem, plan, "left out by the rebase")
 
 
-def _read_day(store: TicketRepository, day: date, travel: TravelSettings | None) -> DayProblem:
+def store_zone(store: TicketRepository) -> tzinfo:
+    """The zone the store's days are local to: its calendar's, else that of the first
+    engineer shift's start (the offset the shifts were written with), else UTC."""
+    settings = store.settings()
+    if settings.calendar is not None:
+        return settings.calendar.zone
+    for engineer in store.engineers():
+        for shift in engineer.shifts:
+            if shift.start.tzinfo is not None:
+                return shift.start.tzinfo
+    return UTC
+
+
+def _read_day(
+    store: TicketRepository, day: date, travel: TravelSettings | None, tz: tzinfo | None
+) -> DayProblem:
     unreadable: dict[str, str] = {}
+    zone = tz if tz is not None else store_zone(store)
     read = day_problem(
-        plannable_tickets(store.tickets(unreadable=unreadable), day),
+        plannable_tickets(store.tickets(unreadable=unreadable), day, zone),
         store.engineers(),
         day,
+        tz=zone,
         travel=travel,
         planning=store.settings(),
         stock=store.all_stock(),
@@ -183,8 +200,10 @@ def replan_day(
     seed: int = 0,
     allow_worse: bool = False,
     rebases: int = MAX_REBASES,
+    tz: tzinfo | None = None,
 ) -> Replan:
-    """Plan ``day``'s tickets and write the plan back, safely.
+    """Plan ``day``'s tickets and write the plan back, safely. ``day`` is a local day in
+    ``tz`` (default :func:`store_zone`: the calendar's zone, else the shifts' offset).
 
     The solver's plan is compared with the greedy baseline and with the current schedule
     (:func:`choose`); the current schedule winning writes nothing. When tickets changed while
@@ -194,7 +213,7 @@ def replan_day(
     from dispatchopt.solvers import solve_greedy
 
     log: list[str] = []
-    read = _read_day(store, day, travel)
+    read = _read_day(store, day, travel, tz)
     problem = read.problem
     for ticket_id, why in sorted(read.skipped.items()):
         log.append(f"left out {ticket_id}: {why}")
@@ -226,7 +245,7 @@ def replan_day(
                 f"{len(changed)} ticket(s) changed meanwhile ({', '.join(sorted(changed))}): "
                 "rebasing the plan onto them"
             )
-            read = _read_day(store, day, travel)
+            read = _read_day(store, day, travel, tz)
             problem = read.problem
             candidates = [
                 ("rebased", rebased_plan(problem, kept.plan, changed, seed)),
