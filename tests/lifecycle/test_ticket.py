@@ -84,4 +84,6 @@ def test_the_ticket_json_round_trips_every_field() -> None:
     spec = TicketSpec.model_validate({**rich_job(), "customer": "Jansen"})
     ticket = Ticket.model_validate({**spec.model_dump(), "version": 1})
     again = Ticket.model_validate_json(ticket.model_dump_json())
-    assert again == ticket and again.to_job() == Job.model_validate({**rich_job(), "customer": "Jansen"})
+    assert again == ticket and again.to_job() == Job.model_validate(
+        {**rich_job(), "customer": "Jansen"}
+    )
