@@ -20,7 +20,7 @@ from dispatchopt.lifecycle.importing import read_import
 from .test_cli import DATA
 
 STRESS = int(os.environ.get("DISPATCHOPT_STRESS_EXAMPLES", "0"))
-"""Examples per property in a stress run (0: the default counts); the closing note's run used 1 000."""
+"""Examples per property in a stress run (0: the default counts); the closing note used 1 000."""
 
 JUNK = st.one_of(
     st.none(),
