@@ -254,3 +254,44 @@ def live_progress(console: Console, time_limit_s: float) -> Iterator[Callable[[A
         finally:
             stop.set()
             ticker.join()
+
+
+def print_explanation(
+    plan: Plan,
+    by_term: dict[str, float],
+    by_engineer: dict[str, dict[str, float]],
+    console: Console,
+) -> None:
+    """The objective term by term and per engineer, then each job left out with the changes
+    that would let it in (``dispatchopt explain``)."""
+    total = sum(by_term.values())
+    table = Table(title=f"Objective {total:,.2f}, term by term", title_justify="left")
+    table.add_column("term")
+    table.add_column("amount", justify="right")
+    table.add_column("share", justify="right")
+    for name, amount in by_term.items():
+        share = f"{100 * amount / total:.1f} %" if total else ""
+        table.add_row(escape(name), f"{amount:,.2f}", share)
+    console.print(table)
+    terms = sorted({t for per in by_engineer.values() for t in per})
+    if by_engineer:
+        per = Table(title="Per engineer", title_justify="left")
+        per.add_column("engineer")
+        for name in terms:
+            per.add_column(escape(name), justify="right")
+        per.add_column("total", justify="right")
+        for engineer, amounts in by_engineer.items():
+            per.add_row(
+                escape(engineer),
+                *(f"{amounts.get(t, 0.0):,.2f}" for t in terms),
+                f"{sum(amounts.values()):,.2f}",
+            )
+        console.print(per)
+    if not plan.unassigned:
+        console.print("Every job is planned.")
+    for item in plan.unassigned:
+        console.print(f"[bold]{escape(item.job_id)}[/] ({item.reason}): {escape(item.detail)}")
+        if not item.counterfactuals:
+            console.print("  no single change found that lets it in")
+        for change in item.counterfactuals:
+            console.print(f"  - {escape(change.description)}")

@@ -28,6 +28,7 @@ from dispatchopt.models.parts import (
 )
 from dispatchopt.models.plan import (
     BreakTaken,
+    Counterfactual,
     Plan,
     Route,
     SlaStageOutcome,
@@ -70,6 +71,7 @@ __all__ = [
     "Lock",
     "MatrixTravel",
     "CostTerm",
+    "Counterfactual",
     "Objective",
     "Part",
     "PartArrival",

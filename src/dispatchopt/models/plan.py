@@ -108,6 +108,20 @@ class Route(BaseModel):
         return sum(s.distance_m for s in self.stops) + self.return_distance_m
 
 
+class Counterfactual(BaseModel):
+    """One change that would let an unassigned job in, found by making it, inserting the job
+    and validating the plan: ``kind`` (``extend_shift``, ``widen_window``, ``accept_level``,
+    ``displace``), its ``params`` (``engineer_id``, ``minutes`` and ``shift_index``;
+    ``minutes`` and ``side``; ``skill`` and ``level``; ``job_id``), what serving it that way
+    adds to the objective
+    (``added_cost``, a displaced job's penalty included) and a sentence for a person."""
+
+    kind: Literal["extend_shift", "widen_window", "accept_level", "displace", "part_available"]
+    params: dict[str, str | int | float] = Field(default_factory=dict)
+    added_cost: float
+    description: str
+
+
 class Unassigned(BaseModel):
     """A job no route serves, with a machine-readable reason and a sentence for a person."""
 
@@ -116,6 +130,9 @@ class Unassigned(BaseModel):
     job_id: str
     reason: UnassignedReason
     detail: str
+    counterfactuals: list[Counterfactual] = Field(default_factory=list)
+    """The few cheapest single changes that would let it in (filled by ``dispatchopt
+    explain``; empty otherwise)."""
 
 
 class Summary(BaseModel):

@@ -44,8 +44,8 @@ def cost_breakdown(problem: Problem, plan: Plan) -> CostBreakdown:
     for item in plan.unassigned:
         amount = drop_penalty(problem, item.job_id)
         if amount:
-            book(by_term, CostTerm.UNASSIGNED, amount)
-            book(by_job.setdefault(item.job_id, {}), CostTerm.UNASSIGNED, amount)
+            book(by_term, str(CostTerm.UNASSIGNED), amount)
+            book(by_job.setdefault(item.job_id, {}), str(CostTerm.UNASSIGNED), amount)
     ordered = {name: by_term[name] for name in sorted(by_term)}
     return CostBreakdown(
         total=sum(ordered.values()),

@@ -71,7 +71,8 @@ def route_terms(problem: Problem, route: Route) -> dict[Term, float]:
 
     def add(name: str, job_id: str | None, amount: float) -> None:
         if amount:
-            out[(name, job_id)] = out.get((name, job_id), 0.0) + amount
+            key = (str(name), job_id)
+            out[key] = out.get(key, 0.0) + amount
 
     if kind == "distance":
         add(CostTerm.DISTANCE, None, route.distance_m / 1000)
