@@ -3,8 +3,9 @@ single changes that would let it in.
 
 Every change offered was made and tried: the changed problem (a longer shift, a wider window,
 a lower skill level accepted) or the changed plan (another job dropped) is handed to
-:func:`dispatchopt.live.insert_job`, which places the job without moving anyone else's visit
-to another engineer and returns a plan only when the validator passes it. What it adds to the
+the cheapest-insertion search behind :func:`dispatchopt.live.insert_job`, which places the
+job without moving anyone else's visit to another engineer; a place found is kept only when
+the validator passes the whole plan. What it adds to the
 objective is then measured on that plan.
 """
 
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dispatchopt.errors import DispatchoptError
-from dispatchopt.live import insert_job
-from dispatchopt.live.edits import replace_job, with_changes
-from dispatchopt.matrices import problem_matrices
+from dispatchopt.live.edits import replace_job
+from dispatchopt.live.insert import place, with_route
+from dispatchopt.matrices import problem_matrices, share_matrices
 from dispatchopt.models import (
     Counterfactual,
     Engineer,
@@ -33,6 +34,7 @@ from dispatchopt.models import (
 from dispatchopt.models.eligibility import may_do
 from dispatchopt.solvers.breakdown import CostBreakdown, cost_breakdown
 from dispatchopt.solvers.objective import drop_penalty, plan_score
+from dispatchopt.validate import validate
 
 BUDGET_S = 5.0
 """Seconds :func:`explain` may spend on counterfactuals for the whole plan."""
@@ -144,23 +146,29 @@ class _Trial:
     def place(
         self, problem: Problem, job: Job, engineer: str, plan: Plan | None = None
     ) -> Plan | None:
-        """The plan with ``job`` served by ``engineer`` (validated), or ``None``."""
+        """The plan with ``job`` (as in ``problem``) served by ``engineer``, validated; or
+        ``None`` (failures cost no validation: only a found place is checked whole)."""
         if time.perf_counter() > self.deadline:
             return None
+        base = plan or self.plan
+        started = time.perf_counter()
         try:
-            update = insert_job(
+            placements, _ = place(
                 problem,
-                plan or self.plan,
+                base,
                 job,
                 now=self.now,
-                time_limit=INSERT_S,
                 frozen_minutes=0,
+                budget_s=INSERT_S,
                 engineers=[engineer],
             )
+            for placement in placements:
+                candidate = with_route(problem, base, placement, started)
+                if not validate(problem, candidate):
+                    return candidate
         except DispatchoptError:
             return None
-        route = update.plan.route_of(job.id)
-        return update.plan if route is not None else None
+        return None
 
     def added(self, problem: Problem, plan: Plan) -> float:
         return round(plan_score(problem, plan).cost - self.base, 2)
@@ -179,6 +187,8 @@ class _Trial:
 def _extend_shift(trial: _Trial, job: Job) -> list[Counterfactual]:
     out = []
     for engineer in trial.nearest(job):
+        if not _helps(trial, engineer, job):
+            continue
         for index, minutes in _extensions(engineer):
             changed = _longer(engineer, minutes, index)
             if changed is None:
@@ -209,9 +219,25 @@ def _extensions(engineer: Engineer) -> Iterator[tuple[int, int]]:
             yield index, minutes
 
 
+def _helps(trial: _Trial, engineer: Engineer, job: Job) -> bool:
+    """Whether the longest extension of any shift lets ``job`` in (if not, no shorter one will)."""
+    for index in range(len(engineer.shifts)):
+        changed = _longer(engineer, EXTEND_MINUTES[-1], index)
+        if changed is not None:
+            problem = _with_engineer(trial.problem, changed)
+            if trial.place(problem, job, engineer.id) is not None:
+                return True
+    return False
+
+
 def _widen_window(trial: _Trial, job: Job) -> list[Counterfactual]:
     if not job.time_windows:
         return []
+    widest = _wider(job, WIDEN_MINUTES[-1])
+    everyone = list(trial.nearest(widest))
+    problem = _with_job(trial.problem, widest)
+    if not any(trial.place(problem, widest, e.id) is not None for e in everyone):
+        return []  # the widest widening does not help: no narrower one will
     for minutes in WIDEN_MINUTES:
         wider = _wider(job, minutes)
         problem = _with_job(trial.problem, wider)
@@ -328,8 +354,13 @@ def _longer(engineer: Engineer, minutes: int, index: int) -> Engineer | None:
 
 
 def _with_engineer(problem: Problem, engineer: Engineer) -> Problem:
+    """``problem`` with ``engineer`` (same places, other shifts), sharing its matrices."""
     engineers = [engineer if e.id == engineer.id else e for e in problem.engineers]
-    return with_changes(problem, engineers=engineers)
+    data = {name: getattr(problem, name) for name in Problem.model_fields}
+    changed = Problem.model_validate({**data, "engineers": engineers})
+    if changed.epoch() == problem.epoch():
+        share_matrices(problem_matrices(problem), changed)
+    return changed
 
 
 def _with_job(problem: Problem, job: Job) -> Problem:

@@ -273,6 +273,11 @@ class Problem(BaseModel):
 
     def epoch(self) -> datetime:
         """The earliest moment any shift, window or lock mentions: time zero inside the engine."""
+        return self._epoch
+
+    @cached_property
+    def _epoch(self) -> datetime:
+        """:meth:`epoch`, found once (it scans every job)."""
         moments = [s.start for e in self.engineers for s in e.shifts]
         for job in self.jobs:
             moments.extend(w.start for w in job.time_windows)
