@@ -1,0 +1,296 @@
+"""A national day by regions: each region planned on its own (anywhere an executor runs it),
+then the jobs a region left out offered to its neighbour, then one plan of the whole day.
+
+Any ``concurrent.futures.Executor`` runs the regions (a thread or process pool, or a Dask
+client's ``get_executor()``); ``scatter`` (Dask's ``client.scatter``) sends each region's day
+to the cluster once, ahead of the tasks that read it. Time is told to each task as a budget
+and a wall-clock end (:class:`RegionBudget`), since tasks wait in a queue when regions
+outnumber workers and a deadline's ``perf_counter`` means nothing on another machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dispatchopt.errors import SolverError
+from dispatchopt.models import Plan, Problem, Route, Unassigned
+from dispatchopt.solvers.stop import Deadline
+from dispatchopt.solvers.strategies.regions import (
+    REGION_JOBS,
+    Region,
+    planar_km,
+    region_problem,
+    split_regions,
+    tied_to_engineers,
+)
+from dispatchopt.solvers.summary import summarize
+
+FIRST_ROUND_SHARE = 0.75
+"""Of the time left after the split, the regions' own plans get this share, the offers the
+rest (less :data:`MERGE_RESERVE_S`)."""
+MERGE_RESERVE_S = 0.5
+"""Seconds kept for merging the regions' plans and summarising the day."""
+MIN_TASK_S = 1.0
+"""No region is given less: a solve needs a moment for its first plan whatever the clock says."""
+OFFER_ENGINEERS_PER_JOB = 6
+"""A job offered to a neighbour region is offered to this many of its nearest engineers..."""
+OFFER_ENGINEERS_MAX = 40
+"""...and the neighbour's re-plan takes at most this many of its engineers (a short solve)."""
+
+
+@dataclass(frozen=True)
+class RegionBudget:
+    """How long one region's solve may take, wherever and whenever it starts."""
+
+    seconds: float
+    """Its fair share of the round (by job count and the executor's slots)."""
+    until: float
+    """``time.time()`` by which the round ends (one clock for every machine of a cluster)."""
+    max_solutions: int | None = None
+    seed: int = 0
+
+    def deadline(self) -> Deadline:
+        """The solve's deadline, made where it runs: the share, cut to the round's end."""
+        left = min(self.seconds, self.until - time.time())
+        return Deadline.after(max(MIN_TASK_S, left), max_solutions=self.max_solutions)
+
+
+RegionRun = Callable[[Problem, RegionBudget, Plan | None], Plan]
+"""Plans one region's day within its budget, from a plan of it when one is given; must be
+picklable (top-level) for a process pool or a cluster."""
+Scatter = Callable[[list[Problem]], list[Any]]
+"""Sends problems to where the tasks run and returns what to submit in their place."""
+
+
+def regional(
+    problem: Problem,
+    run: RegionRun,
+    *,
+    deadline: Deadline,
+    seed: int = 0,
+    regions: int | None = None,
+    region_jobs: int = REGION_JOBS,
+    executor: Executor | None = None,
+    scatter: Scatter | None = None,
+    slots: int = 1,
+) -> Plan:
+    """Plan ``problem`` region by region until ``deadline``; every job of the day is in a route
+    or in ``unassigned`` with the reason its region gave.
+
+    ``slots``: how many regions ``executor`` runs at once (Dask: the cluster's threads), so
+    each region's share of the time is fair when they queue. Without ``executor`` regions run
+    here one after the other.
+    """
+    started = time.perf_counter()
+    parts = [
+        r
+        for r in split_regions(problem, regions=regions, region_jobs=region_jobs, seed=seed)
+        if r.job_ids or r.engineer_ids
+    ]
+    days = [region_problem(problem, r.job_ids, r.engineer_ids, r.name) for r in parts]
+    planned = [i for i, r in enumerate(parts) if r.job_ids]
+    first = _run_round(
+        run,
+        [days[i] for i in planned],
+        [None] * len(planned),
+        deadline=deadline.share(FIRST_ROUND_SHARE),
+        deadline_of_all=deadline,
+        seed=seed,
+        executor=executor,
+        scatter=scatter,
+        slots=slots,
+    )
+    plans = [Plan() for _ in parts]
+    for i, plan in zip(planned, first, strict=True):
+        plans[i] = plan
+    offers = _offers(problem, parts, plans)
+    offered = sum(len(o) for o in offers.values())
+    notes = [f"{len(planned)} regions planned, {offered} jobs offered to a neighbour"]
+    if offers:
+        plans, taken = _second_round(
+            problem,
+            parts,
+            plans,
+            offers,
+            run,
+            deadline=deadline,
+            seed=seed,
+            executor=executor,
+            scatter=scatter,
+            slots=slots,
+        )
+        notes.append(f"{taken} of them planned there")
+    merged = _merge(problem, plans)
+    solvers = sorted({p.summary.solver for p in first if p.summary is not None})
+    merged.summary = summarize(
+        problem,
+        merged,
+        solver=f"regions({'/'.join(solvers) or 'none'})",
+        solve_seconds=time.perf_counter() - started,
+    )
+    merged.summary.solver_notes = notes
+    return merged
+
+
+def _run_round(
+    run: RegionRun,
+    days: Sequence[Problem],
+    starts: Sequence[Plan | None],
+    *,
+    deadline: Deadline,
+    deadline_of_all: Deadline,
+    seed: int,
+    executor: Executor | None,
+    scatter: Scatter | None,
+    slots: int,
+) -> list[Plan]:
+    """One plan per day, each task told its share of ``deadline`` (never past the whole's)."""
+    if not days:
+        return []
+    seconds = max(0.0, min(deadline.remaining(), deadline_of_all.remaining() - MERGE_RESERVE_S))
+    until = time.time() + seconds
+    total = sum(max(1, len(d.jobs)) for d in days)
+    width = max(1, min(slots, len(days)))
+    budgets = [
+        RegionBudget(
+            seconds * width * max(1, len(d.jobs)) / total, until, deadline.max_solutions, seed
+        )
+        for d in days
+    ]
+    if executor is None:
+        return [run(d, b, s) for d, b, s in zip(days, budgets, starts, strict=True)]
+    sent: Sequence[Any] = scatter(list(days)) if scatter is not None else days
+    # Largest regions first, so the last to start is a small one.
+    order = sorted(range(len(days)), key=lambda i: -len(days[i].jobs))
+    futures = {i: executor.submit(run, sent[i], budgets[i], starts[i]) for i in order}
+    return [futures[i].result() for i in range(len(days))]
+
+
+def _offers(
+    problem: Problem, parts: Sequence[Region], plans: Sequence[Plan]
+) -> dict[int, list[str]]:
+    """The jobs each region left out, by the neighbour region they are offered to (the nearest
+    other region to the job), in job order; jobs tied to named engineers stay home."""
+    if len(parts) < 2:
+        return {}
+    left = [
+        (u.job_id, k)
+        for k, plan in enumerate(plans)
+        for u in plan.unassigned
+        if not tied_to_engineers(problem.job_by_id[u.job_id])
+    ]
+    if not left:
+        return {}
+    places = planar_km([problem.job_by_id[j].location for j, _ in left])
+    if places is None:
+        return {}
+    centres = np.array([r.centre for r in parts])
+    offers: dict[int, list[str]] = {}
+    for (job_id, home), xy in zip(left, places, strict=True):
+        d = np.sum((centres - xy) ** 2, axis=1)
+        d[home] = np.inf
+        d[[k for k, r in enumerate(parts) if not r.engineer_ids]] = np.inf
+        if np.isfinite(d).any():
+            offers.setdefault(int(np.argmin(d)), []).append(job_id)
+    order = {j.id: i for i, j in enumerate(problem.jobs)}
+    return {k: sorted(v, key=order.__getitem__) for k, v in sorted(offers.items())}
+
+
+def _second_round(
+    problem: Problem,
+    parts: Sequence[Region],
+    plans: Sequence[Plan],
+    offers: dict[int, list[str]],
+    run: RegionRun,
+    *,
+    deadline: Deadline,
+    seed: int,
+    executor: Executor | None,
+    scatter: Scatter | None,
+    slots: int,
+) -> tuple[list[Plan], int]:
+    """Each neighbour re-plans its engineers nearest to the jobs offered to it, from their
+    routes, with those jobs added; a re-plan that serves more of its jobs replaces theirs."""
+    targets = sorted(offers)
+    days: list[Problem] = []
+    starts: list[Plan | None] = []
+    crews: list[set[str]] = []
+    for k in targets:
+        crew = _nearest_crew(problem, parts[k], offers[k])
+        routes = [r for r in plans[k].routes if r.engineer_id in crew]
+        routed = [s.job_id for r in routes for s in r.jobs]
+        days.append(
+            region_problem(problem, routed + offers[k], sorted(crew), f"{parts[k].name} offers")
+        )
+        starts.append(Plan(routes=routes) if routes else None)
+        crews.append(crew)
+    replans = _run_round(
+        run,
+        days,
+        starts,
+        deadline=deadline,
+        deadline_of_all=deadline,
+        seed=seed,
+        executor=executor,
+        scatter=scatter,
+        slots=slots,
+    )
+    out = list(plans)
+    served: set[str] = set()
+    for k, crew, replan in zip(targets, crews, replans, strict=True):
+        if len(replan.unassigned) >= len(offers[k]):
+            continue
+        kept = [r for r in out[k].routes if r.engineer_id not in crew]
+        offered = set(offers[k])
+        dropped = [u for u in replan.unassigned if u.job_id not in offered]
+        out[k] = Plan(routes=kept + replan.routes, unassigned=out[k].unassigned + dropped)
+        served |= {s.job_id for r in replan.routes for s in r.jobs} & offered
+    if served:
+        out = [
+            Plan(routes=p.routes, unassigned=[u for u in p.unassigned if u.job_id not in served])
+            for p in out
+        ]
+    return out, len(served)
+
+
+def _nearest_crew(problem: Problem, region: Region, job_ids: Sequence[str]) -> set[str]:
+    """The region's engineers nearest to the offered jobs (a few per job, a short solve's worth)."""
+    ids = list(region.engineer_ids)
+    homes = planar_km([problem.engineer_by_id[e].start_location for e in ids])
+    places = planar_km([problem.job_by_id[j].location for j in job_ids])
+    if homes is None or places is None:
+        return set(ids[:OFFER_ENGINEERS_MAX])
+    near = OFFER_ENGINEERS_PER_JOB
+    ranked = np.argsort(
+        np.sum((places[:, None, :] - homes[None, :, :]) ** 2, axis=2), axis=1, kind="stable"
+    )[:, :near]
+    crew: list[str] = []
+    for column in ranked.T:  # every job's nearest first, then every job's second, ...
+        for e in column:
+            if ids[e] not in crew:
+                crew.append(ids[e])
+    return set(crew[:OFFER_ENGINEERS_MAX])
+
+
+def _merge(problem: Problem, plans: Sequence[Plan]) -> Plan:
+    """One plan of the day: routes in the problem's engineer order, left-out jobs in job order;
+    a job in no region's plan (a region's solve lost it) is a solver bug, raised."""
+    routes: dict[str, Route] = {r.engineer_id: r for p in plans for r in p.routes}
+    left: dict[str, Unassigned] = {u.job_id: u for p in plans for u in p.unassigned}
+    served = {s.job_id for r in routes.values() for s in r.jobs}
+    lost = [j.id for j in problem.jobs if j.id not in served and j.id not in left]
+    if lost:
+        raise SolverError(f"the regions' plans lost {len(lost)} jobs (first: {lost[0]})")
+    return Plan(
+        routes=[routes[e.id] for e in problem.engineers if e.id in routes],
+        unassigned=[left[j.id] for j in problem.jobs if j.id in left],
+    )
+
+
+__all__ = ["FIRST_ROUND_SHARE", "RegionBudget", "RegionRun", "Scatter", "regional"]
