@@ -13,7 +13,13 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 
-from dispatchopt.errors import DispatchoptError, InputError, MissingExtraError, require_extra
+from dispatchopt.errors import (
+    ClusterError,
+    DispatchoptError,
+    InputError,
+    MissingExtraError,
+    require_extra,
+)
 from dispatchopt.io import load_problem, read_plan, write_plan
 from dispatchopt.io.report import live_progress, print_plan, print_violations, problem_line
 from dispatchopt.models import Plan, Problem
@@ -32,6 +38,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_MISSING_EXTRA = 4
 """An option needs an optional extra that is not installed (``--plot`` without matplotlib)."""
+EXIT_CLUSTER = 6
+"""The store or the compute cluster cannot be reached (``--scheduler`` that does not answer)."""
 
 
 class Format(StrEnum):
@@ -73,6 +81,8 @@ def _fail(exc: Exception) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
     if isinstance(exc, MissingExtraError):
         return typer.Exit(EXIT_MISSING_EXTRA)
+    if isinstance(exc, ClusterError):
+        return typer.Exit(EXIT_CLUSTER)
     return typer.Exit(EXIT_BAD_INPUT if isinstance(exc, InputError) else 1)
 
 
@@ -176,6 +186,27 @@ def plan(
             help="Folder for each engineer's schedule: ENGINEER.csv and a printable ENGINEER.html.",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Plan by regions on a local Dask cluster of this many worker processes "
+            "(needs dispatchopt[dask]).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Plan by regions on the Dask cluster at tcp://HOST:PORT."),
+    ] = None,
+    regions: Annotated[
+        int | None,
+        typer.Option(
+            "--regions",
+            min=1,
+            help="With --workers/--scheduler: regions (default: ~1000 jobs each).",
+        ),
+    ] = None,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON.
@@ -204,7 +235,21 @@ def plan(
             day_problem = problem
             console.print(problem_line(problem))
             search_until = deadline.reserve(_post_solve_s(problem, brief))
-            result = _solve(problem, solver, search_until, seed, console)
+            if workers is not None or scheduler is not None:
+                from dispatchopt.cluster import plan_on_cluster
+
+                if solver is not SolverName.auto:
+                    raise InputError([("--solver", solver.value, "regions choose their own")])
+                result = plan_on_cluster(
+                    problem,
+                    search_until,
+                    seed=seed,
+                    workers=workers,
+                    scheduler=scheduler,
+                    regions=regions,
+                )
+            else:
+                result = _solve(problem, solver, search_until, seed, console)
             print_plan(result, console, brief=brief, problem=problem)
         if out is not None:
             write_plan(result, out)
