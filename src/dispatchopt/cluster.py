@@ -22,6 +22,9 @@ from dispatchopt.solvers.stop import Deadline
 
 RETRIES = 2
 """A task whose worker dies (killed, out of memory) is run again elsewhere this many times."""
+REPLICAS = 2
+"""Workers that hold each scattered item: data that lived only on a dead worker is lost to the
+cluster (its tasks are cancelled, not retried), so every item is kept on two."""
 CONNECT_TIMEOUT_S = 10.0
 """How long to wait for an existing scheduler to answer before saying it cannot be reached."""
 
@@ -39,8 +42,12 @@ class Cluster:
     address: str
 
     def scatter(self, items: list[Any]) -> list[Any]:
-        """Send ``items`` to the workers once; the returned futures stand for them in tasks."""
-        return list(self.client.scatter(items, hash=False))
+        """Send ``items`` to the workers once (each kept on :data:`REPLICAS` of them, so a
+        worker's death loses none); the returned futures stand for them in tasks."""
+        futures = list(self.client.scatter(items, hash=False))
+        if futures and len(self.client.nthreads()) > 1:
+            self.client.replicate(futures, n=REPLICAS)
+        return futures
 
 
 @contextmanager
@@ -49,13 +56,14 @@ def dask_cluster(
     scheduler: str | None = None,
     *,
     retries: int = RETRIES,
-    timeout_s: float = CONNECT_TIMEOUT_S,
+    timeout_s: float | None = None,
     feature: str = "--workers",
 ) -> Iterator[Cluster]:
     """A :class:`Cluster`: a ``LocalCluster`` of ``workers`` processes (one thread each, on
     127.0.0.1, no dashboard), or the cluster whose scheduler is at ``scheduler``; closed (and a
     local one stopped) on exit. Raises :class:`~dispatchopt.errors.ClusterError` when the
-    scheduler cannot be reached, :class:`~dispatchopt.errors.MissingExtraError` without Dask."""
+    scheduler cannot be reached within ``timeout_s`` (default :data:`CONNECT_TIMEOUT_S`),
+    :class:`~dispatchopt.errors.MissingExtraError` without Dask."""
     if (workers is None) == (scheduler is None):
         raise InputError(
             [("--workers/--scheduler", None, "give a number of workers or a scheduler address")]
@@ -65,6 +73,7 @@ def dask_cluster(
     require_extra(feature, "distributed", "dask")
     from distributed import Client, LocalCluster
 
+    timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
     local: Any = None
     try:
         if scheduler is not None:
@@ -123,4 +132,4 @@ def plan_on_cluster(
         )
 
 
-__all__ = ["CONNECT_TIMEOUT_S", "RETRIES", "Cluster", "dask_cluster", "plan_on_cluster"]
+__all__ = ["CONNECT_TIMEOUT_S", "REPLICAS", "RETRIES", "Cluster", "dask_cluster", "plan_on_cluster"]

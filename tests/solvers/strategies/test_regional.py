@@ -1,0 +1,55 @@
+"""Planning by regions on plain executors: every job accounted for in one plan the validator
+accepts, jobs a region cannot do planned by its neighbour, the same plan on any executor."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from dispatchopt.models import Plan
+from dispatchopt.solvers import Deadline, solve_regions
+from dispatchopt.validate import validate
+from tests.solvers.scenarios import three_towns_day
+
+REPEATABLE = {"max_solutions": 30}
+
+
+def _routes(plan: Plan) -> dict[str, list[str]]:
+    return {r.engineer_id: [s.job_id for s in r.jobs] for r in plan.routes}
+
+
+def _accounted(plan: Plan) -> list[str]:
+    return sorted(
+        [s.job_id for r in plan.routes for s in r.jobs] + [u.job_id for u in plan.unassigned]
+    )
+
+
+def test_regions_in_turn_give_one_valid_plan_of_the_whole_day() -> None:
+    day = three_towns_day()
+    plan = solve_regions(day, deadline=Deadline.after(30, **REPEATABLE), regions=3)
+    assert validate(day, plan) == []
+    assert _accounted(plan) == sorted(j.id for j in day.jobs)
+    assert plan.summary is not None and plan.summary.solver.startswith("regions(")
+
+
+def test_the_job_its_region_cannot_do_is_planned_by_the_neighbour() -> None:
+    day = three_towns_day()
+    plan = solve_regions(day, deadline=Deadline.after(30, **REPEATABLE), regions=3)
+    boiler = next(r.engineer_id for r in plan.routes for s in r.jobs if s.job_id == "west-boiler")
+    assert boiler.startswith("middle-")
+    assert plan.summary is not None
+    assert "1 of them planned there" in plan.summary.solver_notes
+
+
+def test_threads_and_processes_give_the_plan_planned_in_turn() -> None:
+    day = three_towns_day()
+    alone = solve_regions(day, deadline=Deadline.after(30, **REPEATABLE), regions=3)
+    with ThreadPoolExecutor(2) as threads:
+        threaded = solve_regions(
+            day, deadline=Deadline.after(30, **REPEATABLE), regions=3, executor=threads, slots=2
+        )
+    with ProcessPoolExecutor(2) as processes:
+        spread = solve_regions(
+            day, deadline=Deadline.after(30, **REPEATABLE), regions=3, executor=processes, slots=2
+        )
+    assert _routes(threaded) == _routes(alone) == _routes(spread)
+    assert validate(day, spread) == []
