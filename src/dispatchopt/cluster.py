@@ -71,15 +71,18 @@ def dask_cluster(
     if workers is not None and workers < 1:
         raise InputError([("--workers", workers, "must be at least 1")])
     require_extra(feature, "distributed", "dask")
-    from distributed import Client, LocalCluster
+    import distributed
+
+    # Dask's own annotations are partial; the client is handled as ``Any`` here.
+    dask: Any = distributed
 
     timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
     local: Any = None
     try:
         if scheduler is not None:
-            client = Client(scheduler, timeout=timeout_s)
+            client: Any = dask.Client(scheduler, timeout=timeout_s)
         else:
-            local = LocalCluster(
+            local = dask.LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
@@ -87,7 +90,7 @@ def dask_cluster(
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            client = Client(local, timeout=timeout_s)
+            client = dask.Client(local, timeout=timeout_s)
     except (OSError, TimeoutError) as exc:
         if local is not None:
             local.close()
