@@ -38,8 +38,8 @@ def fridge_and_boiler_day() -> Problem:
     )
 
 
-TOWNS = {"west": 0.0, "middle": 100.0, "east": 200.0}
-"""Three towns on a line, 100 km (100 minutes) apart."""
+TOWNS = {"west": 0.0, "middle": 40.0, "east": 80.0}
+"""Three towns on a line, 40 km (40 minutes) apart: near enough to help across a border."""
 
 
 def three_towns_day() -> Problem:

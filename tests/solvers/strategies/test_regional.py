@@ -53,3 +53,14 @@ def test_threads_and_processes_give_the_plan_planned_in_turn() -> None:
         )
     assert _routes(threaded) == _routes(alone) == _routes(spread)
     assert validate(day, spread) == []
+
+
+def test_a_job_beyond_reach_of_every_other_region_is_not_offered() -> None:
+    from dispatchopt.solvers.front_door import _region
+    from dispatchopt.solvers.strategies.regional import regional
+
+    day = three_towns_day()
+    plan = regional(day, _region, deadline=Deadline.after(30, **REPEATABLE), regions=3, offer_km=1)
+    boiler = next(u for u in plan.unassigned if u.job_id == "west-boiler")
+    assert boiler.reason == "no_engineer_with_skill"
+    assert validate(day, plan) == []

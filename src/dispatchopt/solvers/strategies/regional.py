@@ -33,7 +33,10 @@ from dispatchopt.solvers.summary import summarize
 
 FIRST_ROUND_SHARE = 0.75
 """Of the time left after the split, the regions' own plans get this share, the offers the
-rest (less :data:`MERGE_RESERVE_S`)."""
+rest (less :data:`MERGE_RESERVE_S`); a day with no job near a border gives them all of it."""
+OFFER_KM = 60.0
+"""A job is offered across the border only to a region with an engineer starting this close
+(straight line): about an hour's drive, a detour a field engineer's day can take."""
 MERGE_RESERVE_S = 0.5
 """Seconds kept for merging the regions' plans and summarising the day."""
 MIN_TASK_S = 1.0
@@ -79,13 +82,15 @@ def regional(
     executor: Executor | None = None,
     scatter: Scatter | None = None,
     slots: int = 1,
+    offer_km: float = OFFER_KM,
 ) -> Plan:
     """Plan ``problem`` region by region until ``deadline``; every job of the day is in a route
     or in ``unassigned`` with the reason its region gave.
 
     ``slots``: how many regions ``executor`` runs at once (Dask: the cluster's threads), so
     each region's share of the time is fair when they queue. Without ``executor`` regions run
-    here one after the other.
+    here one after the other. A job left out is offered to the region of the nearest engineer
+    outside its own, when that engineer starts within ``offer_km``.
     """
     started = time.perf_counter()
     parts = [
@@ -95,11 +100,12 @@ def regional(
     ]
     days = [region_problem(problem, r.job_ids, r.engineer_ids, r.name) for r in parts]
     planned = [i for i, r in enumerate(parts) if r.job_ids]
+    border = _border(problem, parts, offer_km)
     first = _run_round(
         run,
         [days[i] for i in planned],
         [None] * len(planned),
-        deadline=deadline.share(FIRST_ROUND_SHARE),
+        deadline=deadline.share(FIRST_ROUND_SHARE if border else 1.0),
         deadline_of_all=deadline,
         seed=seed,
         executor=executor,
@@ -109,7 +115,7 @@ def regional(
     plans = [Plan() for _ in parts]
     for i, plan in zip(planned, first, strict=True):
         plans[i] = plan
-    offers = _offers(problem, parts, plans)
+    offers = _offers(problem, plans, border)
     offered = sum(len(o) for o in offers.values())
     notes = [f"{len(planned)} regions planned, {offered} jobs offered to a neighbour"]
     if offers:
@@ -172,32 +178,47 @@ def _run_round(
     return [futures[i].result() for i in range(len(days))]
 
 
-def _offers(
-    problem: Problem, parts: Sequence[Region], plans: Sequence[Plan]
-) -> dict[int, list[str]]:
-    """The jobs each region left out, by the neighbour region they are offered to (the nearest
-    other region to the job), in job order; jobs tied to named engineers stay home."""
+def _border(problem: Problem, parts: Sequence[Region], reach_km: float) -> dict[str, int]:
+    """Jobs near another region, each with the region of the nearest engineer outside its own
+    (when that engineer starts within ``reach_km``); jobs tied to named engineers stay home."""
     if len(parts) < 2:
         return {}
-    left = [
-        (u.job_id, k)
-        for k, plan in enumerate(plans)
-        for u in plan.unassigned
-        if not tied_to_engineers(problem.job_by_id[u.job_id])
-    ]
-    if not left:
+    region_of = {e: k for k, r in enumerate(parts) for e in r.engineer_ids}
+    ids = [e.id for e in problem.engineers]
+    homes = planar_km([e.start_location for e in problem.engineers])
+    jobs = [j for j in problem.jobs if not tied_to_engineers(j)]
+    places = planar_km([j.location for j in jobs])
+    if homes is None or places is None or not jobs:
         return {}
-    places = planar_km([problem.job_by_id[j].location for j, _ in left])
-    if places is None:
-        return {}
-    centres = np.array([r.centre for r in parts])
+    labels = np.array([region_of[e] for e in ids])
+    home_of = {j: k for k, r in enumerate(parts) for j in r.job_ids}
+    own = np.array([home_of[j.id] for j in jobs])
+    out: dict[str, int] = {}
+    for a in range(0, len(jobs), BORDER_CHUNK):
+        block = places[a : a + BORDER_CHUNK]
+        d = np.sum((block[:, None, :] - homes[None, :, :]) ** 2, axis=2)
+        d[labels[None, :] == own[a : a + BORDER_CHUNK, None]] = np.inf
+        nearest = np.argmin(d, axis=1)
+        for i, e in enumerate(nearest):
+            if d[i, e] <= reach_km**2:
+                out[jobs[a + i].id] = int(labels[e])
+    return out
+
+
+BORDER_CHUNK = 2048
+"""Jobs measured against every engineer at once (a few MB of distances per chunk)."""
+
+
+def _offers(
+    problem: Problem, plans: Sequence[Plan], border: dict[str, int]
+) -> dict[int, list[str]]:
+    """The jobs the regions left out that lie near a border, by the region they are offered
+    to, in job order."""
     offers: dict[int, list[str]] = {}
-    for (job_id, home), xy in zip(left, places, strict=True):
-        d = np.sum((centres - xy) ** 2, axis=1)
-        d[home] = np.inf
-        d[[k for k, r in enumerate(parts) if not r.engineer_ids]] = np.inf
-        if np.isfinite(d).any():
-            offers.setdefault(int(np.argmin(d)), []).append(job_id)
+    for plan in plans:
+        for u in plan.unassigned:
+            if u.job_id in border:
+                offers.setdefault(border[u.job_id], []).append(u.job_id)
     order = {j.id: i for i, j in enumerate(problem.jobs)}
     return {k: sorted(v, key=order.__getitem__) for k, v in sorted(offers.items())}
 
@@ -293,4 +314,4 @@ def _merge(problem: Problem, plans: Sequence[Plan]) -> Plan:
     )
 
 
-__all__ = ["FIRST_ROUND_SHARE", "RegionBudget", "RegionRun", "Scatter", "regional"]
+__all__ = ["FIRST_ROUND_SHARE", "OFFER_KM", "RegionBudget", "RegionRun", "Scatter", "regional"]
