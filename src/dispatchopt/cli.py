@@ -235,6 +235,8 @@ def plan(
             day_problem = problem
             console.print(problem_line(problem))
             search_until = deadline.reserve(_post_solve_s(problem, brief))
+            if regions is not None and workers is None and scheduler is None:
+                raise InputError([("--regions", regions, "needs --workers or --scheduler")])
             if workers is not None or scheduler is not None:
                 from dispatchopt.cluster import plan_on_cluster
 

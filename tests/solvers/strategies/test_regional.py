@@ -3,10 +3,12 @@ accepts, jobs a region cannot do planned by its neighbour, the same plan on any 
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from dispatchopt.models import Plan
+from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers import Deadline, solve_regions
+from dispatchopt.solvers.strategies.regional import RegionBudget
 from dispatchopt.validate import validate
 from tests.solvers.scenarios import three_towns_day
 
@@ -64,3 +66,31 @@ def test_a_job_beyond_reach_of_every_other_region_is_not_offered() -> None:
     boiler = next(u for u in plan.unassigned if u.job_id == "west-boiler")
     assert boiler.reason == "no_engineer_with_skill"
     assert validate(day, plan) == []
+
+
+def _first_region_is_slow(problem: Problem, budget: RegionBudget, initial: Plan | None) -> Plan:
+    """A region run whose region r01 is not back before the whole day's end."""
+    from dispatchopt.solvers.front_door import _region
+
+    if problem.name.endswith("(r01)") and initial is None:
+        time.sleep(3.0)
+    return _region(problem, budget, initial)
+
+
+def test_a_region_not_back_in_time_is_planned_by_greedy_and_the_day_ends_on_time() -> None:
+    from dispatchopt.solvers.strategies.regional import regional
+
+    day = three_towns_day()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(3) as threads:
+        plan = regional(
+            day, _first_region_is_slow, deadline=Deadline.after(2.0), regions=3, executor=threads, slots=3
+        )
+        took = time.perf_counter() - started
+    assert took < 2.5
+    assert validate(day, plan) == []
+    assert _accounted(plan) == sorted(j.id for j in day.jobs)
+    assert plan.summary is not None
+    assert any(
+        n.startswith("not back in time, planned by greedy: r") for n in plan.summary.solver_notes
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ import numpy as np
 
 from dispatchopt.errors import SolverError
 from dispatchopt.models import Plan, Problem, Route, Unassigned
+from dispatchopt.solvers.engines.greedy import solve_greedy
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.strategies.regions import (
     REGION_JOBS,
@@ -101,12 +102,15 @@ def regional(
         for r in split_regions(problem, regions=regions, region_jobs=region_jobs, seed=seed)
         if r.job_ids or r.engineer_ids
     ]
-    days = [region_problem(problem, r.job_ids, r.engineer_ids, r.name) for r in parts]
     planned = [i for i, r in enumerate(parts) if r.job_ids]
+    days = [
+        region_problem(problem, parts[i].job_ids, parts[i].engineer_ids, parts[i].name)
+        for i in planned
+    ]
     border = _border(problem, parts, offer_km)
     first = _run_round(
         run,
-        [days[i] for i in planned],
+        days,
         [None] * len(planned),
         deadline=deadline.share(FIRST_ROUND_SHARE if border else 1.0),
         deadline_of_all=deadline,
@@ -117,11 +121,17 @@ def regional(
         merged_jobs=len(problem.jobs),
     )
     plans = [Plan() for _ in parts]
-    for i, plan in zip(planned, first, strict=True):
+    late: list[str] = []
+    for i, day, plan in zip(planned, days, first, strict=True):
+        if plan is None:
+            late.append(parts[i].name)
+            plan = solve_greedy(day, seed=seed)
         plans[i] = plan
     offers = _offers(problem, plans, border)
     offered = sum(len(o) for o in offers.values())
     notes = [f"{len(planned)} regions planned, {offered} jobs offered to a neighbour"]
+    if late:
+        notes.append(f"not back in time, planned by greedy: {', '.join(late)}")
     if offers:
         plans, taken = _second_round(
             problem,
@@ -137,7 +147,7 @@ def regional(
         )
         notes.append(f"{taken} of them planned there")
     merged = _merge(problem, plans)
-    solvers = sorted({p.summary.solver for p in first if p.summary is not None})
+    solvers = sorted({p.summary.solver for p in first if p is not None and p.summary is not None})
     merged.summary = summarize(
         problem,
         merged,
@@ -160,9 +170,10 @@ def _run_round(
     scatter: Scatter | None,
     slots: int,
     merged_jobs: int,
-) -> list[Plan]:
+) -> list[Plan | None]:
     """One plan per day, each task told its share of ``deadline`` (never past the whole's, less
-    the time merging a day of ``merged_jobs`` jobs takes)."""
+    the time merging a day of ``merged_jobs`` jobs takes); ``None`` for a task on the executor
+    that was not back by then."""
     if not days:
         return []
     merging = MERGE_RESERVE_S + MERGE_RESERVE_S_PER_JOB * merged_jobs
@@ -188,7 +199,16 @@ def _run_round(
     # Largest regions first, so the last to start is a small one.
     order = sorted(range(len(days)), key=lambda i: -len(days[i].jobs))
     futures = {i: executor.submit(run, sent[i], budgets[i], starts[i]) for i in order}
-    return [futures[i].result() for i in range(len(days))]
+    # A task that runs past the whole's end (a solve that cannot stop sooner, a worker too
+    # slow) is not waited for: the caller plans its day another way or keeps what it had.
+    wait(futures.values(), timeout=max(0.0, deadline_of_all.remaining() - merging))
+    for future in futures.values():
+        if not future.done():
+            future.cancel()
+    return [
+        futures[i].result() if futures[i].done() and not futures[i].cancelled() else None
+        for i in range(len(days))
+    ]
 
 
 def _border(problem: Problem, parts: Sequence[Region], reach_km: float) -> dict[str, int]:
@@ -279,7 +299,7 @@ def _second_round(
     out = list(plans)
     served: set[str] = set()
     for k, crew, replan in zip(targets, crews, replans, strict=True):
-        if len(replan.unassigned) >= len(offers[k]):
+        if replan is None or len(replan.unassigned) >= len(offers[k]):
             continue
         kept = [r for r in out[k].routes if r.engineer_id not in crew]
         offered = set(offers[k])
