@@ -84,7 +84,12 @@ def test_a_region_not_back_in_time_is_planned_by_greedy_and_the_day_ends_on_time
     started = time.perf_counter()
     with ThreadPoolExecutor(3) as threads:
         plan = regional(
-            day, _first_region_is_slow, deadline=Deadline.after(2.0), regions=3, executor=threads, slots=3
+            day,
+            _first_region_is_slow,
+            deadline=Deadline.after(2.0),
+            regions=3,
+            executor=threads,
+            slots=3,
         )
         took = time.perf_counter() - started
     assert took < 2.5
