@@ -68,7 +68,7 @@ def _exit_codes() -> str:
             "(`--plot` without matplotlib), said before anything is solved",
         ),
         "EXIT_NO_PLAN": (5, "no plan could be made"),
-        "EXIT_STORE": (6, "the ticket store (database) failed"),
+        "EXIT_STORE": (6, "the ticket store (database) or the Dask cluster failed"),
     }
     rows = ["| code | meaning |", "| --- | --- |"]
     for name, (code, meaning) in meanings.items():

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         solve,
         solve_greedy,
         solve_portfolio,
+        solve_regions,
     )
 
 __version__ = "0.1.0"
@@ -66,6 +67,7 @@ __getattr__ = lazy_getattr(
         "solve": "dispatchopt.solvers",
         "solve_greedy": "dispatchopt.solvers",
         "solve_portfolio": "dispatchopt.solvers",
+        "solve_regions": "dispatchopt.solvers",
     },
 )
 
@@ -111,6 +113,7 @@ __all__ = [
     "solve",
     "solve_greedy",
     "solve_portfolio",
+    "solve_regions",
     "validate",
     "write_plan",
 ]

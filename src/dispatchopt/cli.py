@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from dispatchopt.errors import (
+    ClusterError,
     DispatchoptError,
     InputError,
     MissingExtraError,
@@ -47,8 +48,11 @@ EXIT_MISSING_EXTRA = 4
 EXIT_NO_PLAN = 5
 """No plan could be made: the solver failed and no fallback plan kept the hard rules."""
 EXIT_STORE = 6
-"""The ticket store failed: unreachable, unknown driver, missing database file, or a write
-that kept conflicting with other writers after every retry."""
+"""The ticket store or the compute cluster failed: unreachable (a ``--scheduler`` that does not
+answer too), unknown driver, missing database file, or a write that kept conflicting with
+other writers after every retry."""
+EXIT_CLUSTER = EXIT_STORE
+"""A Dask cluster that cannot be used shares the store's code (an outside system failed)."""
 
 
 class Format(StrEnum):
@@ -76,14 +80,15 @@ def _stdout() -> Console:
 
 
 def exit_code(exc: BaseException) -> int:
-    """The exit code for ``exc`` (the scheme in the README): store errors 6, solver failures 5,
+    """The exit code for ``exc`` (the scheme in the README): store and cluster errors 6, solver
+    failures 5,
     a missing extra 4, bad input and lifecycle refusals 2, anything that is not a
     :class:`DispatchoptError` 3."""
     from dispatchopt.lifecycle.errors import LifecycleError
 
     if not isinstance(exc, DispatchoptError):
         return EXIT_INTERNAL
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreError | ClusterError):
         return EXIT_STORE
     if isinstance(exc, SolverError):
         return EXIT_NO_PLAN
@@ -242,6 +247,27 @@ def plan(
             "greedy baseline is better (it must still keep every hard rule).",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Plan by regions on a local Dask cluster of this many worker processes "
+            "(needs dispatchopt[dask]).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Plan by regions on the Dask cluster at tcp://HOST:PORT."),
+    ] = None,
+    regions: Annotated[
+        int | None,
+        typer.Option(
+            "--regions",
+            min=1,
+            help="With --workers/--scheduler: regions (default: ~1000 jobs each).",
+        ),
+    ] = None,
 ) -> None:
     """Plan INPUT (or a day of tickets from --db): print each engineer's route and the
     unassigned jobs, check the plan with the validator, and write the plan JSON.
@@ -284,7 +310,23 @@ def plan(
             problem = _load(input, fmt)
             console.print(problem_line(problem))
             search_until = deadline.reserve(_post_solve_s(problem, brief))
-            result = _solve(problem, solver, search_until, seed, console)
+            if regions is not None and workers is None and scheduler is None:
+                raise InputError([("--regions", regions, "needs --workers or --scheduler")])
+            if workers is not None or scheduler is not None:
+                from dispatchopt.cluster import plan_on_cluster
+
+                if solver is not SolverName.auto:
+                    raise InputError([("--solver", solver.value, "regions choose their own")])
+                result = plan_on_cluster(
+                    problem,
+                    search_until,
+                    seed=seed,
+                    workers=workers,
+                    scheduler=scheduler,
+                    regions=regions,
+                )
+            else:
+                result = _solve(problem, solver, search_until, seed, console)
             print_plan(result, console, brief=brief, problem=problem)
         if out is not None:
             write_plan(result, out)

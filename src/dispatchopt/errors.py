@@ -53,6 +53,11 @@ class StoreError(DispatchoptError):
     other writers after every retry."""
 
 
+class ClusterError(DispatchoptError):
+    """The compute cluster cannot be reached or started (a Dask scheduler address that does
+    not answer, workers that do not come up): the run's setting, not the day, is at fault."""
+
+
 class MissingExtraError(DispatchoptError):
     """A feature asked for needs an optional extra that is not installed (``--plot`` needs
     matplotlib): raised before any work starts, so nothing is solved for nothing."""

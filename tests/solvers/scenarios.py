@@ -36,3 +36,21 @@ def fridge_and_boiler_day() -> Problem:
             engineer("ben", 20, 0, breaks=lunch, skills={"gas": 2}, cost_per_hour=35),
         ],
     )
+
+
+TOWNS = {"west": 0.0, "middle": 40.0, "east": 80.0}
+"""Three towns on a line, 40 km (40 minutes) apart: near enough to help across a border."""
+
+
+def three_towns_day() -> Problem:
+    """Two engineers and five jobs in each of three towns; the west has no gas engineer, so its
+    boiler job can only be done from the middle town (an offer across the border)."""
+    jobs, engineers = [], []
+    for town, x in TOWNS.items():
+        for k in range(2):
+            skills = {"fridge": 1, "gas": 1} if town != "west" else {"fridge": 1}
+            engineers.append(engineer(f"{town}-e{k + 1}", x + 3 * k, 0, skills=skills))
+        for k in range(5):
+            jobs.append(job(f"{town}-j{k + 1}", x + k, 2 + k % 2, 40, skills=[{"skill": "fridge"}]))
+    jobs.append(job("west-boiler", 2, 4, 60, skills=[{"skill": "gas"}]))
+    return problem(jobs=jobs, engineers=engineers)

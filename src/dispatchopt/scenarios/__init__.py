@@ -2,6 +2,8 @@
 
 from dispatchopt.scenarios.generator import DayOptions, generate_day, generate_scenario
 from dispatchopt.scenarios.named import NAMED, named_scenario, write_named
+from dispatchopt.scenarios.national import generate_national_day
+from dispatchopt.scenarios.redraw import redraw
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     Event,
@@ -21,7 +23,9 @@ __all__ = [
     "PartArrives",
     "Scenario",
     "generate_day",
+    "generate_national_day",
     "generate_scenario",
     "named_scenario",
+    "redraw",
     "write_named",
 ]

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     from dispatchopt.solvers.capabilities import Capabilities, Feature
     from dispatchopt.solvers.engines.greedy import solve_greedy
     from dispatchopt.solvers.engines.ortools import SearchConfig, improve
-    from dispatchopt.solvers.front_door import choose_engine, solve, solve_portfolio
+    from dispatchopt.solvers.front_door import (
+        choose_engine,
+        solve,
+        solve_portfolio,
+        solve_regions,
+    )
     from dispatchopt.solvers.progress import SolveProgress
     from dispatchopt.solvers.stop import Deadline
     from dispatchopt.solvers.strategies import Member
@@ -36,6 +41,7 @@ _PUBLIC = {
     "solve": "dispatchopt.solvers.front_door",
     "solve_greedy": "dispatchopt.solvers.engines.greedy",
     "solve_portfolio": "dispatchopt.solvers.front_door",
+    "solve_regions": "dispatchopt.solvers.front_door",
 }
 
 
@@ -54,4 +60,5 @@ __all__ = [
     "solve",
     "solve_greedy",
     "solve_portfolio",
+    "solve_regions",
 ]

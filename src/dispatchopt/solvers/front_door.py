@@ -36,6 +36,8 @@ from dispatchopt.solvers.strategies import (
     why_not_hybrid,
 )
 from dispatchopt.solvers.strategies.portfolio import Submitter
+from dispatchopt.solvers.strategies.regional import RegionBudget, Scatter, regional
+from dispatchopt.solvers.strategies.regions import REGION_JOBS
 
 EngineName = Literal["auto", "ortools", "pyvrp", "vroom", "greedy"]
 StrategyName = Literal["auto", "whole_day", "hybrid", "decompose", "departure_pass"]
@@ -222,6 +224,40 @@ def solve_portfolio(
     )
 
 
+def _region(problem: Problem, budget: RegionBudget, initial: Plan | None) -> Plan:
+    """One region's day, as a plain solve would plan it (top-level so it pickles)."""
+    return solve(problem, deadline=budget.deadline(), seed=budget.seed, initial_plan=initial)
+
+
+def solve_regions(
+    problem: Problem,
+    *,
+    time_limit: float | None = None,
+    deadline: Deadline | None = None,
+    seed: int = 0,
+    regions: int | None = None,
+    region_jobs: int = REGION_JOBS,
+    executor: Executor | None = None,
+    scatter: Scatter | None = None,
+    slots: int = 1,
+) -> Plan:
+    """Plan a national day region by region within ``time_limit`` seconds (or until
+    ``deadline``): each region solved as :func:`solve` would, on ``executor`` when given (Dask:
+    ``dispatchopt.cluster``), then the jobs a region left out offered to its neighbour (see
+    :func:`~dispatchopt.solvers.strategies.regional.regional`)."""
+    return regional(
+        problem,
+        _region,
+        deadline=_deadline(time_limit, deadline),
+        seed=seed,
+        regions=regions,
+        region_jobs=region_jobs,
+        executor=executor,
+        scatter=scatter,
+        slots=slots,
+    )
+
+
 def _engine(name: str, config: SearchConfig | None) -> Engine:
     if name == "pyvrp":
         return PyVrp()
@@ -249,4 +285,5 @@ __all__ = [
     "choose_strategy",
     "solve",
     "solve_portfolio",
+    "solve_regions",
 ]

@@ -1,5 +1,6 @@
 """Strategies: ways to compose engines into a plan of a whole day (whole day at once,
-decomposed into groups, two passes for rush hours, a portfolio of members)."""
+decomposed into groups, two passes for rush hours, a portfolio of members, a national day by
+regions)."""
 
 from dispatchopt.solvers.strategies.decomposed import (
     DECOMPOSE_FROM_JOBS,
@@ -17,12 +18,15 @@ from dispatchopt.solvers.strategies.portfolio import (
     plan_rank,
     portfolio,
 )
+from dispatchopt.solvers.strategies.regional import regional
+from dispatchopt.solvers.strategies.regions import Region, split_regions
 from dispatchopt.solvers.strategies.whole_day import whole_day
 
 __all__ = [
     "DECOMPOSE_FROM_JOBS",
     "DEFAULT_MEMBERS",
     "Member",
+    "Region",
     "can_decompose",
     "decomposed",
     "departure_pass",
@@ -31,6 +35,8 @@ __all__ = [
     "improve_by_groups",
     "plan_rank",
     "portfolio",
+    "regional",
+    "split_regions",
     "sub_problem",
     "whole_day",
     "why_not_decompose",

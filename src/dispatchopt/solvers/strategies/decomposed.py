@@ -86,10 +86,18 @@ def decomposed(
     return plan
 
 
-def sub_problem(problem: Problem, job_ids: Sequence[str], engineer_ids: set[str]) -> Problem:
-    """``problem`` cut down to these jobs and engineers, using ``problem``'s travel matrices;
-    references to absent engineers are dropped (none of them can serve the job inside the
-    sub-problem, so a preference for one is missed by every engineer alike)."""
+def sub_problem(
+    problem: Problem,
+    job_ids: Sequence[str],
+    engineer_ids: set[str],
+    *,
+    share_travel: bool = True,
+) -> Problem:
+    """``problem`` cut down to these jobs and engineers, using ``problem``'s travel matrices
+    (``share_travel=False``: its own, computed when first used, for a part of a day too large
+    to build matrices for whole); references to absent engineers are dropped (none of them can
+    serve the job inside the sub-problem, so a preference for one is missed by every engineer
+    alike)."""
     engineers: list[Engineer] = [e for e in problem.engineers if e.id in engineer_ids]
     jobs: list[Job] = []
     for job_id in job_ids:
@@ -105,7 +113,8 @@ def sub_problem(problem: Problem, job_ids: Sequence[str], engineer_ids: set[str]
     fields = {name: getattr(problem, name) for name in type(problem).model_fields}
     fields.update(jobs=jobs, engineers=engineers, name=f"{problem.name} (part)")
     sub = type(problem)(**fields)
-    share_matrices(problem_matrices(problem), sub)
+    if share_travel:
+        share_matrices(problem_matrices(problem), sub)
     return sub
 
 
