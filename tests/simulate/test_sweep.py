@@ -92,5 +92,12 @@ def test_simulate_with_seeds_writes_the_sweep(tmp_path: Path) -> None:
         app, ["simulate", str(day), "-p", "greedy", "--seeds", "1-3", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["sweep.csv", "sweep.md", "sweep_runs.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sweep.csv",
+        "sweep.md",
+        "sweep.png",
+        "sweep_runs.csv",
+    ]
     assert "greedy,served,3," in (out / "sweep.csv").read_text(encoding="utf-8")
+    chart = (out / "sweep.png").read_bytes()
+    assert chart[:8] == b"\x89PNG\r\n\x1a\n" and len(chart) > 10_000

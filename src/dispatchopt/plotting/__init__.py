@@ -1,5 +1,5 @@
 """Pictures of plans and policy comparisons with matplotlib (Agg backend, files only)."""
 
-from dispatchopt.plotting.charts import plot_gantt, plot_kpis, plot_routes
+from dispatchopt.plotting.charts import plot_gantt, plot_kpis, plot_routes, plot_sweep
 
-__all__ = ["plot_gantt", "plot_kpis", "plot_routes"]
+__all__ = ["plot_gantt", "plot_kpis", "plot_routes", "plot_sweep"]

@@ -184,6 +184,40 @@ def plot_kpis(table: Sequence[Any], path: str | Path, *, kpis: Sequence[str] | N
     return _save(fig, path)
 
 
+def plot_sweep(table: Sequence[Any], path: str | Path) -> Path:
+    """One panel per KPI, one bar per policy at the mean over the seeds, its whisker from p5 to
+    p95. ``table`` rows are :class:`~dispatchopt.simulate.sweep.KpiSpread` (policy, kpi, mean,
+    p5, p95)."""
+    if not table:
+        raise InputError([("table", [], "plot_sweep needs at least one row")])
+    kpis = list(dict.fromkeys(r.kpi for r in table if r.kpi not in ("jobs", "cancelled")))
+    policies = list(dict.fromkeys(r.policy for r in table))
+    cell = {(r.policy, r.kpi): r for r in table}
+    cols = 4
+    nrows = math.ceil(len(kpis) / cols)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.6 * nrows), squeeze=False)
+    colours = [plt.get_cmap("tab10")(i % 10) for i in range(len(policies))]
+    for ax, kpi in zip(axes.flat, kpis, strict=False):
+        rows = [cell.get((p, kpi)) for p in policies]
+        means = [r.mean if r is not None and not math.isnan(r.mean) else 0.0 for r in rows]
+        low = [
+            max(0.0, m - r.p5) if r is not None and not math.isnan(r.p5) else 0.0
+            for m, r in zip(means, rows, strict=True)
+        ]
+        high = [
+            max(0.0, r.p95 - m) if r is not None and not math.isnan(r.p95) else 0.0
+            for m, r in zip(means, rows, strict=True)
+        ]
+        ax.bar(range(len(policies)), means, color=colours, yerr=[low, high], capsize=3)
+        ax.set_xticks(range(len(policies)), policies, rotation=30, ha="right", fontsize=7)
+        ax.set_title(kpi, fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+    for ax in list(axes.flat)[len(kpis) :]:
+        ax.axis("off")
+    fig.suptitle("KPIs per policy over the seeds (mean, p5-p95)")
+    return _save(fig, path)
+
+
 def _save(fig: Any, path: str | Path) -> Path:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -73,13 +73,14 @@ def simulate_cli(
 ) -> None:
     """Replay SCENARIO under each --policy on the same day and seed; print the KPI comparison
     and write kpis.csv, kpis.md, kpis.png and a route map and Gantt chart per policy to --out.
-    With --seeds, every policy on every seed's draw of the day: sweep.csv and sweep.md."""
+    With --seeds, every policy on every seed's draw of the day: sweep.csv, sweep.md and
+    sweep.png."""
     from dispatchopt.simulate.compare import simulate_command
 
     policies = policy or ["greedy", "batch", "rolling:60"]
     try:
         # The pictures come last: without matplotlib, say so before simulating, not after.
-        if plots and seeds is None:
+        if plots:
             require_extra("simulate --plots", "matplotlib", "plot", "or --no-plots")
         with _executor(jobs, workers, scheduler) as (executor, scatter):
             if seeds is not None:
@@ -94,6 +95,7 @@ def simulate_cli(
                     solver_seed=seed,
                     executor=executor,
                     scatter=scatter,
+                    plots=plots,
                 )
             else:
                 simulate_command(

@@ -166,9 +166,11 @@ def sweep_command(
     solver_seed: int = 0,
     executor: Executor | None = None,
     scatter: Scatter | None = None,
+    plots: bool = True,
 ) -> list[KpiSpread]:
     """What ``dispatchopt simulate SCENARIO --seeds ...`` does: the sweep, then ``sweep.csv``
-    (spreads), ``sweep.md`` (the same, side by side) and ``sweep_runs.csv`` (every run)."""
+    (spreads), ``sweep.md`` (the same, side by side), ``sweep_runs.csv`` (every run) and, with
+    ``plots`` (matplotlib, the ``plot`` extra), ``sweep.png``."""
     scenario = Scenario.load(scenario_path)
     runs = run_sweep(
         scenario,
@@ -189,6 +191,10 @@ def sweep_command(
     )
     (out / "sweep.md").write_text(header + to_markdown(table), encoding="utf-8")
     (out / "sweep_runs.csv").write_text(_runs_csv(runs), encoding="utf-8")
+    if plots and table:
+        from dispatchopt.plotting import plot_sweep
+
+        plot_sweep(table, out / "sweep.png")
     return table
 
 
