@@ -388,11 +388,7 @@ def _without(problem: Problem, plan: Plan, job_id: str) -> Plan:
             continue
         point, leaves, timed = mats.start_point[engineer.id], route.departure, []
         for stop in stops:
-            here = (
-                mats.depot_point[stop.job_id]
-                if stop.kind == "pickup"
-                else mats.job_point[stop.job_id]
-            )
+            here = mats.stop_point(stop)
             drive = mats.duration_at(
                 point, here, math.floor((leaves - epoch).total_seconds()), engineer.vehicle_profile
             )

@@ -28,7 +28,7 @@ from dispatchopt.geo import (
 )
 from dispatchopt.geo.time_dependent import SpeedProfile, slot_duration, travel_time_at
 from dispatchopt.geo.vehicle import VehicleProfile
-from dispatchopt.models import Location, Problem
+from dispatchopt.models import Location, Problem, Stop
 from dispatchopt.models.travel import TravelSettings
 
 _LAT_LON_KINDS = frozenset({"haversine", "road_graph", "osrm"})
@@ -162,6 +162,12 @@ class ProblemMatrices:
         base = int(self.vehicle_durations(vehicle)[a, b])
         profile = self.profile_of(vehicle)
         return base if profile is None else travel_time_at(base, departure_s, profile)
+
+    def stop_point(self, stop: Stop) -> int:
+        """The point of a plan stop: its job's place, or its depot's for a pickup."""
+        if stop.kind == "pickup":
+            return self.depot_point[stop.job_id]
+        return self.job_point[stop.job_id]
 
     def distance(self, a: int, b: int) -> int:
         """Metres from point ``a`` to point ``b``."""

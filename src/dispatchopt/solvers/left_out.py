@@ -81,7 +81,7 @@ def _reason(
     free_s = 0
     for engineer, shift_index in candidates:
         route = routes.get((engineer.id, shift_index))
-        free_s = max(free_s, _free_time(problem, engineer, shift_index, route))
+        free_s = max(free_s, _free_time(engineer, shift_index, route))
         place = _cheapest_place(problem, mats, engineer, shift_index, route, job)
         if place is not None and (best is None or place.added_cost < best.added_cost):
             best = place
@@ -133,13 +133,13 @@ def _nearest(
             route = routes.get((engineer.id, k))
             points = [mats.start_point[engineer.id]]
             if route is not None:
-                points += [_point(mats, s) for s in route.stops]
+                points += [mats.stop_point(s) for s in route.stops]
             scored.append((int(np.min(durations[points, here])), order, engineer, k))
     scored.sort(key=lambda t: (t[0], t[1], t[3]))
     return [(engineer, k) for _, _, engineer, k in scored[:NEAREST_ROUTES]]
 
 
-def _free_time(problem: Problem, engineer: Engineer, shift_index: int, route: Route | None) -> int:
+def _free_time(engineer: Engineer, shift_index: int, route: Route | None) -> int:
     """Seconds of the shift (with overtime) not spent on site, driving or on a break."""
     shift = engineer.shifts[shift_index]
     total = shift.end - shift.start + timedelta(minutes=engineer.overtime_minutes)
@@ -186,7 +186,7 @@ def _cheapest_place(
         if position == 0:
             prev_point, leaves = mats.start_point[engineer.id], shift.start
         else:
-            prev_point, leaves = _point(mats, stops[position - 1]), stops[position - 1].end
+            prev_point, leaves = mats.stop_point(stops[position - 1]), stops[position - 1].end
         start = _first_start(problem, job, leaves + drive(prev_point, here, leaves))
         if start is None:
             continue
@@ -201,7 +201,7 @@ def _cheapest_place(
         trial = _pushed(problem, mats, drive, [*stops[:position], new], stops[position:])
         if trial is None:
             continue
-        last_point = _point(mats, trial[-1])
+        last_point = mats.stop_point(trial[-1])
         home = trial[-1].end + drive(last_point, mats.end_point[engineer.id], trial[-1].end)
         departure = shift.start if position == 0 else route.departure  # type: ignore[union-attr]
         if home > latest_home or (cap is not None and home - departure > cap):
@@ -253,8 +253,8 @@ def _pushed(
     out = list(head)
     for stop in tail:
         prev = out[-1]
-        a = _point(mats, prev)
-        b = _point(mats, stop)
+        a = mats.stop_point(prev)
+        b = mats.stop_point(stop)
         arrival = prev.end + drive(a, b, prev.end)
         start = max(stop.start, arrival)
         if start > stop.start:
@@ -279,12 +279,6 @@ def _pushed(
             )
         )
     return out
-
-
-def _point(mats: ProblemMatrices, stop: Stop) -> int:
-    if stop.kind == "pickup":
-        return mats.depot_point[stop.job_id]
-    return mats.job_point[stop.job_id]
 
 
 __all__ = ["Place", "explain_left_out"]

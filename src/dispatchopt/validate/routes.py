@@ -74,7 +74,7 @@ def _check_legs(ctx: Context, route: Route, engineer: Engineer) -> None:
                 amount=seconds(short),
                 unit="s",
             )
-        elif _later_than_explained(ctx, route, engineer, a, b, leaves, starts, stop, src, dst):
+        elif _later_than_explained(ctx, route, engineer, a, b, leaves, stop, src, dst):
             continue
         elif stop is not None and stop.arrival < leaves + drive:
             ctx.report(
@@ -100,7 +100,6 @@ def _later_than_explained(
     a: int,
     b: int,
     leaves: datetime,
-    starts: datetime,
     stop: Stop | None,
     src: str,
     dst: str,

@@ -53,9 +53,7 @@ def retimed(cp: CompiledProblem, route: Route, vehicle: int) -> Route:
     leaves = clock.seconds(route.departure)
     stops = []
     for stop in route.stops:
-        here = (
-            mats.depot_point[stop.job_id] if stop.kind == "pickup" else mats.job_point[stop.job_id]
-        )
+        here = mats.stop_point(stop)
         took = mats.duration_at(point, here, leaves, profile)
         start = clock.seconds(stop.start)
         arrival = arrival_after(leaves, took, breaks, start)

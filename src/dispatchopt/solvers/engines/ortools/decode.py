@@ -140,11 +140,11 @@ def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Ro
         for k, stop in enumerate(stops):
             if stop.kind != "pickup" or stop.parts or stop.tools:
                 continue
-            prev = mats.start_point[route.engineer_id] if k == 0 else _point(cp, stops[k - 1])
+            prev = mats.start_point[route.engineer_id] if k == 0 else mats.stop_point(stops[k - 1])
             nxt = (
                 mats.end_point[route.engineer_id]
                 if k + 1 == len(stops)
-                else _point(cp, stops[k + 1])
+                else mats.stop_point(stops[k + 1])
             )
             here = mats.depot_point[stop.job_id]
             if int(dur[prev, nxt]) > int(dur[prev, here]) + int(dur[here, nxt]):
@@ -155,9 +155,3 @@ def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Ro
             changed = True
             break
     return retimed(cp, route.model_copy(update={"stops": stops}), vehicle)
-
-
-def _point(cp: CompiledProblem, stop: Stop) -> int:
-    if stop.kind == "pickup":
-        return cp.matrices.depot_point[stop.job_id]
-    return cp.matrices.job_point[stop.job_id]
