@@ -42,10 +42,15 @@ def test_opening_applies_the_migrations_once(db_url: str) -> None:
     for _ in range(2):
         with open_store(db_url) as s, s._engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT version FROM schema_version")).all()
-            assert [r.version for r in rows] == [1, 2]
-            assert {"tickets", "ticket_events", "engineers", "parts_stock", "plans"} <= set(
-                sa.inspect(conn).get_table_names()
-            )
+            assert [r.version for r in rows] == [1, 2, 3]
+            assert {
+                "tickets",
+                "ticket_events",
+                "engineers",
+                "parts_stock",
+                "plans",
+                "service_plans",
+            } <= set(sa.inspect(conn).get_table_names())
 
 
 def test_a_sqlite_store_runs_in_wal_mode(tmp_path: object) -> None:

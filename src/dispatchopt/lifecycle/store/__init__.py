@@ -7,7 +7,12 @@ importing the interface, or a CLI that only registers its commands, does not loa
 from typing import TYPE_CHECKING
 
 from dispatchopt._lazy import lazy_getattr
-from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan, TicketRepository
+from dispatchopt.lifecycle.store.repository import (
+    DEFAULT_DB,
+    SavedPlan,
+    ServicePlan,
+    TicketRepository,
+)
 
 if TYPE_CHECKING:
     from dispatchopt.lifecycle.store.sql import SqlStore, database_url, open_store
@@ -22,4 +27,12 @@ __getattr__ = lazy_getattr(
 )
 
 
-__all__ = ["DEFAULT_DB", "SavedPlan", "SqlStore", "TicketRepository", "database_url", "open_store"]
+__all__ = [
+    "DEFAULT_DB",
+    "SavedPlan",
+    "ServicePlan",
+    "SqlStore",
+    "TicketRepository",
+    "database_url",
+    "open_store",
+]

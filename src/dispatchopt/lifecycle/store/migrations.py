@@ -87,9 +87,30 @@ def _v2_settings(conn: sa.Connection) -> None:
     md.create_all(conn)
 
 
+def _v3_service_plans(conn: sa.Connection) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "service_plans",
+        md,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False, index=True),
+        sa.Column("parent_id", sa.String(64), nullable=True),
+        sa.Column("problem", sa.Text, nullable=False),
+        sa.Column("params", sa.Text, nullable=False),
+        sa.Column("progress", sa.Text, nullable=True),
+        sa.Column("plan", sa.Text, nullable=True),
+        sa.Column("error", sa.Text, nullable=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tickets, ticket_events, engineers, parts_stock, plans", _v1_initial),
     Migration(2, "settings (parts, depots, SLA policies, ...)", _v2_settings),
+    Migration(3, "service_plans (the HTTP service's plan requests and results)", _v3_service_plans),
 )
 """Every migration, oldest first; versions are 1, 2, 3, ..."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.lifecycle.commands import Command
 from dispatchopt.lifecycle.events import TicketEvent
@@ -27,6 +27,33 @@ class SavedPlan(BaseModel):
     day: date
     commands: list[tuple[str, str]]  # (ticket id, command kind)
     tickets: list[Ticket]  # every ticket the plan was built from, as it stands after the write
+
+
+ServicePlanStatus = Literal["queued", "running", "done", "failed"]
+"""Where a plan request of the HTTP service stands."""
+
+UNFINISHED: tuple[ServicePlanStatus, ...] = ("queued", "running")
+"""Statuses of a request whose solve has not ended."""
+
+
+class ServicePlan(BaseModel):
+    """One plan request of the HTTP service as stored: the ``problem`` JSON it is for, how it is
+    solved (``kind`` and ``params``), its ``status`` and, once done, the ``plan`` JSON (or, once
+    failed, the ``error`` sentence). ``parent_id`` is the plan an insert or re-plan started from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    kind: str
+    status: ServicePlanStatus
+    parent_id: str | None = None
+    problem: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    progress: dict[str, Any] | None = None
+    plan: str | None = None
+    error: str | None = None
+    created_at: datetime
+    updated_at: datetime
 
 
 class TicketRepository(Protocol):

@@ -55,3 +55,20 @@ plans = sa.table(
     sa.column("data", sa.Text),
     sa.column("ticket_versions", sa.Text),
 )
+
+service_plans = sa.table(
+    "service_plans",
+    sa.column("id", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("status", sa.String),
+    sa.column("parent_id", sa.String),
+    sa.column("problem", sa.Text),
+    sa.column("params", sa.Text),
+    sa.column("progress", sa.Text),
+    sa.column("plan", sa.Text),
+    sa.column("error", sa.Text),
+    sa.column("created_at", sa.String),
+    sa.column("updated_at", sa.String),
+)
+"""Plan requests of the HTTP service (``dispatchopt serve``): the problem, how it is solved, its
+status and, once done, the plan (``problem``/``params``/``progress`` are JSON text)."""

@@ -26,11 +26,18 @@ from dispatchopt.lifecycle.events import TicketEvent
 from dispatchopt.lifecycle.planning import plan_to_commands
 from dispatchopt.lifecycle.settings import PlanningSettings
 from dispatchopt.lifecycle.store.migrations import migrate
-from dispatchopt.lifecycle.store.repository import DEFAULT_DB, SavedPlan
+from dispatchopt.lifecycle.store.repository import (
+    DEFAULT_DB,
+    UNFINISHED,
+    SavedPlan,
+    ServicePlan,
+    ServicePlanStatus,
+)
 from dispatchopt.lifecycle.store.schema import (
     engineers,
     parts_stock,
     plans,
+    service_plans,
     settings,
     ticket_events,
     tickets,
@@ -582,6 +589,86 @@ class SqlStore:
                 .order_by(plans.c.id)
             ).all()
         return [(int(r.id), Plan.from_json(r.data)) for r in rows]
+
+    # -- the HTTP service's plan requests ---------------------------------------------------
+
+    def add_service_plan(self, record: ServicePlan) -> None:
+        """Store a new plan request (its id must be new)."""
+        row = {
+            "id": record.id,
+            "kind": record.kind,
+            "status": record.status,
+            "parent_id": record.parent_id,
+            "problem": record.problem,
+            "params": json.dumps(record.params, sort_keys=True),
+            "progress": None if record.progress is None else json.dumps(record.progress),
+            "plan": record.plan,
+            "error": record.error,
+            "created_at": record.created_at.isoformat(),
+            "updated_at": record.updated_at.isoformat(),
+        }
+        with self._write() as conn:
+            conn.execute(service_plans.insert().values(row))
+
+    def service_plan(self, plan_id: str) -> ServicePlan | None:
+        """The stored plan request ``plan_id`` (``None`` when there is none)."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(service_plans).where(service_plans.c.id == plan_id)
+            ).first()
+        if row is None:
+            return None
+        return ServicePlan(
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            parent_id=row.parent_id,
+            problem=row.problem,
+            params=json.loads(row.params),
+            progress=None if row.progress is None else json.loads(row.progress),
+            plan=row.plan,
+            error=row.error,
+            created_at=datetime.fromisoformat(row.created_at),
+            updated_at=datetime.fromisoformat(row.updated_at),
+        )
+
+    def update_service_plan(
+        self,
+        plan_id: str,
+        status: ServicePlanStatus,
+        *,
+        progress: dict[str, Any] | None = None,
+        plan: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Move a plan request to ``status``, recording its progress, plan or error."""
+        values: dict[str, Any] = {"status": status, "updated_at": _now().isoformat()}
+        if progress is not None:
+            values["progress"] = json.dumps(progress)
+        if plan is not None:
+            values["plan"] = plan
+        if error is not None:
+            values["error"] = error
+        with self._write() as conn:
+            conn.execute(service_plans.update().where(service_plans.c.id == plan_id).values(values))
+
+    def fail_unfinished_service_plans(self, reason: str) -> list[str]:
+        """Mark every queued or running plan request failed with ``reason`` (the service
+        stopped before solving it); the ids marked, sorted."""
+        with self._write() as conn:
+            ids = sorted(
+                r.id
+                for r in conn.execute(
+                    sa.select(service_plans.c.id).where(service_plans.c.status.in_(UNFINISHED))
+                )
+            )
+            if ids:
+                conn.execute(
+                    service_plans.update()
+                    .where(service_plans.c.id.in_(ids))
+                    .values(status="failed", error=reason, updated_at=_now().isoformat())
+                )
+        return ids
 
 
 def open_store(db: str | Path = DEFAULT_DB, *, create: bool = True) -> SqlStore:
