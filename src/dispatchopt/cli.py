@@ -232,6 +232,13 @@ def plan(
         Path | None,
         typer.Option("--plot", help="Folder for a route map and a Gantt chart (PNG)."),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the dispatcher's board: one self-contained page (Gantt, map, KPIs).",
+        ),
+    ] = None,
     schedules: Annotated[
         Path | None,
         typer.Option(
@@ -331,6 +338,11 @@ def plan(
         if out is not None:
             write_plan(result, out)
             console.print(f"plan written to {out}")
+        if html is not None:
+            from dispatchopt.board import write_board
+
+            write_board(problem, result, html)
+            console.print(f"board written to {html}")
         if schedules is not None:
             from dispatchopt.io.schedules import write_schedules
 
@@ -422,6 +434,7 @@ def _register_subcommands() -> None:
     """Sub-apps and commands that live beside the packages they drive."""
     from dispatchopt.lifecycle.cli import tickets_app
     from dispatchopt.live.cli import diff_cli, insert_cli, slots_cli
+    from dispatchopt.server.cli import serve_cli
     from dispatchopt.simulate.cli import scenario_cli, simulate_cli
 
     app.add_typer(tickets_app, name="tickets", help="Import, list, show and move tickets.")
@@ -430,6 +443,7 @@ def _register_subcommands() -> None:
     app.command("insert")(insert_cli)
     app.command("slots")(slots_cli)
     app.command("diff")(diff_cli)
+    app.command("serve")(serve_cli)
 
 
 _register_subcommands()
