@@ -55,7 +55,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         stopped = store.fail_unfinished_service_plans(STOPPED_REASON)
         if stopped:
             log.warning("%d plan(s) left unfinished by the last run marked failed", len(stopped))
-        runner = SolveRunner(store, workers=settings.workers, queue=settings.queue)
+        runner = SolveRunner(store, settings.db, workers=settings.workers, queue=settings.queue)
         app.state.service = Service(settings, store, runner)
         try:
             yield

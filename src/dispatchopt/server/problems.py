@@ -8,6 +8,7 @@ Every exception a request can raise maps to one of these; none shows a traceback
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,8 +61,12 @@ class ApiError(Exception):
 
 def _json_value(value: Any) -> Any:
     """A value as JSON can carry it (anything else as its ``repr``, cut short)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value if not isinstance(value, str) or len(value) <= 200 else value[:200] + "..."
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= 200 else value[:200] + "..."
     text = repr(value)
     return text if len(text) <= 200 else text[:200] + "..."
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
@@ -24,8 +25,9 @@ from dispatchopt.lifecycle.sla import sla_intervals
 from dispatchopt.lifecycle.store.repository import ServicePlan
 from dispatchopt.lifecycle.ticket import Ticket, TicketState
 from dispatchopt.models import Plan, Problem
+from dispatchopt.server import jobs
 from dispatchopt.server.problems import ApiError
-from dispatchopt.server.runner import QueueFull, Work, now
+from dispatchopt.server.runner import QueueFull, now
 from dispatchopt.server.schemas import (
     Accepted,
     AcceptRequest,
@@ -87,16 +89,32 @@ def _queue_full(exc: QueueFull) -> ApiError:
     )
 
 
-def _now_pool(service: Service, time_limit: float, work: Callable[[], T]) -> T:
+def _now_pool(service: Service, time_limit: float, work: Callable[..., T], *args: Any) -> T:
     try:
-        return service.runner.run_now(time_limit, work)
+        return service.runner.run_now(time_limit, work, *args)
     except QueueFull as exc:
         raise _queue_full(exc) from None
 
 
+def _progress(found: ServicePlan) -> Progress | None:
+    """How far the solve is: seconds since its worker started it, of its time limit."""
+    raw = found.progress
+    if raw is None or "started_at" not in raw:
+        return None
+    limit = float(raw.get("time_limit_s") or 0.0)
+    end = now() if found.status == "running" else found.updated_at
+    elapsed = max(0.0, (end - datetime.fromisoformat(raw["started_at"])).total_seconds())
+    fraction = 1.0 if found.status == "done" else min(0.99, elapsed / limit if limit else 0.0)
+    return Progress(
+        elapsed_s=round(elapsed, 3),
+        time_limit_s=limit,
+        fraction=round(fraction, 3),
+        solutions=raw.get("solutions"),
+        objective=raw.get("objective"),
+    )
+
+
 def _status(service: Service, found: ServicePlan) -> PlanStatus:
-    progress = service.runner.progress(found.id) if found.status == "running" else None
-    progress = progress or found.progress
     return PlanStatus(
         id=found.id,
         kind=found.kind,
@@ -104,7 +122,7 @@ def _status(service: Service, found: ServicePlan) -> PlanStatus:
         parent_id=found.parent_id,
         created_at=found.created_at,
         updated_at=found.updated_at,
-        progress=None if progress is None else Progress.model_validate(progress),
+        progress=_progress(found),
         plan=None if found.plan is None else Plan.from_json(found.plan),
         error=found.error,
         links={
@@ -123,7 +141,6 @@ def _enqueue(
     problem: Problem,
     time_limit: float,
     params: dict[str, Any],
-    work: Work,
     parent_id: str | None = None,
 ) -> Accepted:
     moment = now()
@@ -138,7 +155,7 @@ def _enqueue(
         updated_at=moment,
     )
     try:
-        service.runner.submit(record, time_limit, work)
+        service.runner.submit(record, time_limit)
     except QueueFull as exc:
         raise _queue_full(exc) from None
     location = f"/v1/plans/{record.id}"
@@ -183,21 +200,13 @@ async def create_plan(request: Request, response: Response) -> Accepted:
     def run() -> Accepted:
         body = service.parse(PlanRequest, data)
         limit = service.time_limit(body.time_limit)
-        seed = body.seed
-
-        def work(progress: Callable[..., None]) -> Plan:
-            from dispatchopt.solvers import solve
-
-            return solve(body.problem, time_limit=limit, seed=seed, progress=progress)
-
         return _enqueue(
             service,
             response,
             kind="solve",
             problem=body.problem,
             time_limit=limit,
-            params={"seed": seed},
-            work=work,
+            params={"seed": body.seed},
         )
 
     return await run_in_threadpool(run)
@@ -238,21 +247,7 @@ def explain_plan(
     service = _service(request)
     budget = service.time_limit(budget, "budget")
     _, problem, plan = service.done(plan_id)
-
-    def work() -> ExplanationOut:
-        from dispatchopt.explain import explain
-
-        result = explain(problem, plan, budget_s=budget)
-        b = result.breakdown
-        return ExplanationOut(
-            total=b.total,
-            by_term=b.by_term,
-            by_engineer=b.by_engineer,
-            by_job=b.by_job,
-            plan=result.plan,
-        )
-
-    return _now_pool(service, budget, work)
+    return _now_pool(service, budget, jobs.explanation, problem, plan, budget)
 
 
 # -- live dispatch on a done plan ---------------------------------------------------------
@@ -271,24 +266,10 @@ async def insert(plan_id: str, request: Request, response: Response) -> PlanStat
     service, data = await _read(request)
 
     def run() -> PlanStatus:
-        from dispatchopt.live import insert_job
-
         body = service.parse(InsertRequest, data)
         limit = service.time_limit(body.time_limit)
         _, problem, plan = service.done(plan_id)
-        update = _now_pool(
-            service,
-            limit,
-            lambda: insert_job(
-                problem,
-                plan,
-                body.job,
-                now=body.now,
-                time_limit=limit,
-                frozen_minutes=body.frozen_minutes,
-                engineers=body.engineers,
-            ),
-        )
+        update = _now_pool(service, limit, jobs.insert, problem, plan, body, limit)
         return _store_done(service, response, "insert", plan_id, update.problem, update.plan)
 
     return await run_in_threadpool(run)
@@ -305,25 +286,10 @@ async def slots(plan_id: str, request: Request) -> Offers:
     service, data = await _read(request)
 
     def run() -> Offers:
-        from dispatchopt.live import offer_slots
-
         body = service.parse(SlotsRequest, data)
         limit = service.time_limit(body.time_limit)
         _, problem, plan = service.done(plan_id)
-        offers = _now_pool(
-            service,
-            limit,
-            lambda: offer_slots(
-                problem,
-                plan,
-                body.job,
-                now=body.now,
-                slots=body.slots,
-                days=body.days,
-                limit=body.limit,
-                time_limit=limit,
-            ),
-        )
+        offers = _now_pool(service, limit, jobs.slots, problem, plan, body, limit)
         return Offers(offers=offers)
 
     return await run_in_threadpool(run)
@@ -341,18 +307,10 @@ async def accept(plan_id: str, request: Request, response: Response) -> PlanStat
     service, data = await _read(request)
 
     def run() -> PlanStatus:
-        from dispatchopt.live import accept_offer
-
         body = service.parse(AcceptRequest, data)
         limit = service.time_limit(body.time_limit)
         _, problem, plan = service.done(plan_id)
-        update = _now_pool(
-            service,
-            limit,
-            lambda: accept_offer(
-                problem, plan, body.job, body.offer, now=body.now, time_limit=limit
-            ),
-        )
+        update = _now_pool(service, limit, jobs.accept, problem, plan, body, limit)
         return _store_done(service, response, "accept", plan_id, update.problem, update.plan)
 
     return await run_in_threadpool(run)
@@ -370,7 +328,7 @@ async def events(plan_id: str, request: Request, response: Response) -> Accepted
     service, data = await _read(request)
 
     def run() -> Accepted:
-        from dispatchopt.live import apply_event, replan
+        from dispatchopt.live import apply_event
 
         body = service.parse(EventsRequest, data)
         limit = service.time_limit(body.time_limit)
@@ -379,16 +337,6 @@ async def events(plan_id: str, request: Request, response: Response) -> Accepted
         for event in body.events:
             changed = apply_event(changed, plan, event, now=body.now)
         service.check_counts({"jobs": changed.jobs, "engineers": changed.engineers})
-
-        def work(progress: Callable[..., None]) -> Plan:
-            return replan(
-                changed,
-                plan,
-                now=body.now,
-                time_limit=limit,
-                disruption=body.disruption,
-                seed=body.seed,
-            )
 
         return _enqueue(
             service,
@@ -400,8 +348,10 @@ async def events(plan_id: str, request: Request, response: Response) -> Accepted
                 "seed": body.seed,
                 "now": body.now.isoformat(),
                 "events": [e.model_dump(mode="json") for e in body.events],
+                "disruption": None
+                if body.disruption is None
+                else body.disruption.model_dump(mode="json"),
             },
-            work=work,
             parent_id=plan_id,
         )
 
