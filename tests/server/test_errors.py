@@ -34,7 +34,9 @@ def _with_travel(travel: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_malformed_json_is_a_400_naming_the_body(client: httpx.Client) -> None:
-    answer = client.post("/v1/plans", content=b'{"problem": ', headers={"content-type": "application/json"})
+    answer = client.post(
+        "/v1/plans", content=b'{"problem": ', headers={"content-type": "application/json"}
+    )
     body = _problem(answer, 400, "malformed-body")
     assert body["field"] == "body" and "not JSON" in body["detail"]
 
