@@ -11,7 +11,8 @@ import pytest
 
 _LOADED = (  # an expression: the heavy modules this interpreter has loaded, sorted
     "sorted(m for m in sys.modules if m.split('.')[0] in "
-    "{'sqlalchemy','ortools','pyvrp','vroom','networkx','matplotlib','pandas','scipy'})"
+    "{'sqlalchemy','ortools','pyvrp','vroom','networkx','matplotlib','pandas','scipy',"
+    "'fastapi','uvicorn','starlette'})"
 )
 
 
@@ -36,6 +37,7 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
         ["insert", "--help"],
         ["slots", "--help"],
         ["diff", "--help"],
+        ["serve", "--help"],
         ["schema"],
     ],
 )
@@ -67,3 +69,27 @@ def test_public_names_still_import_and_load_their_library_on_use() -> None:
     assert result.returncode == 0, result.stderr
     loaded = {m.split(".")[0] for m in json.loads(result.stdout.strip())}
     assert {"networkx", "sqlalchemy"} <= loaded
+
+
+def test_importing_the_package_and_the_server_settings_loads_no_web_framework() -> None:
+    code = f"import dispatchopt, dispatchopt.server, dispatchopt.board, sys\nprint({_LOADED})"
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_serve_without_the_server_extra_exits_4_naming_the_pip_command() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['fastapi'] = None  # as if the extra were not installed\n"
+        "from typer.testing import CliRunner\n"
+        "from dispatchopt.cli import app\n"
+        "result = CliRunner().invoke(app, ['serve'])\n"
+        "print(result.exit_code)\n"
+        "print(result.output)\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    exit_code, _, output = result.stdout.partition("\n")
+    assert exit_code == "4"
+    assert "pip install 'dispatchopt[server]'" in output

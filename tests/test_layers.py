@@ -109,6 +109,39 @@ def test_lower_layers_import_nothing_above_them(owner: str, allowed: tuple[str, 
     assert _offenders(owner, allowed) == []
 
 
+def test_the_board_draws_from_the_model_alone() -> None:
+    """The board depends on models (and geo, for the street network), never on the server, the
+    solvers or a web framework: ``plan --html`` and ``/board/{id}`` share it."""
+    allowed = ("dispatchopt.board", "dispatchopt.models", "dispatchopt.geo", "dispatchopt.errors")
+    bad = _offenders("dispatchopt.board", allowed)
+    bad += [
+        f"{module} imports {name}"
+        for module, imported in MODULES.items()
+        if _under(module, "dispatchopt.board")
+        for name in imported
+        if name.split(".")[0] in {"fastapi", "starlette", "uvicorn"}
+    ]
+    assert bad == []
+
+
+def test_only_the_server_imports_the_web_framework() -> None:
+    bad = [
+        f"{module} imports {name}"
+        for module, imported in MODULES.items()
+        if not _under(module, "dispatchopt.server")
+        for name in imported
+        if name.split(".")[0] in {"fastapi", "starlette", "uvicorn"}
+    ]
+    assert bad == []
+    assert not [
+        f"{module} imports {name}"
+        for module, imported in MODULES.items()
+        if not _under(module, "dispatchopt.server", "dispatchopt.cli")
+        for name in imported
+        if _under(name, "dispatchopt.server")
+    ]
+
+
 def test_engines_never_import_strategies_or_the_front_door() -> None:
     above = ("dispatchopt.solvers.strategies", "dispatchopt.solvers.front_door")
     bad = [
