@@ -227,3 +227,33 @@ def test_concurrent_writers_lose_no_update(db_url: str) -> None:
     assert replay(log) == final
     kind = "postgresql" if "://" in db_url else "sqlite"
     print(f"\n{kind}: {WRITERS}x{WRITES_EACH} writes, {sum(retries)} conflicts retried")
+
+
+def test_a_service_plan_request_moves_from_queued_to_done_and_survives_reopening(
+    store: SqlStore, db_url: str
+) -> None:
+    from dispatchopt.lifecycle.store import ServicePlan
+
+    moment = at("07:00")
+    for plan_id in ("p-done", "p-left"):
+        store.add_service_plan(
+            ServicePlan(
+                id=plan_id,
+                kind="solve",
+                status="queued",
+                problem='{"jobs": []}',
+                params={"time_limit": 1.0, "seed": 0},
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+    store.update_service_plan("p-done", "running", progress={"started_at": moment.isoformat()})
+    store.update_service_plan("p-done", "done", plan=Plan().to_json(None))
+    assert store.fail_unfinished_service_plans("stopped") == ["p-left"]
+    with open_store(db_url) as again:
+        done, left = again.service_plan("p-done"), again.service_plan("p-left")
+        assert done is not None and done.status == "done" and done.plan == Plan().to_json(None)
+        assert done.params == {"time_limit": 1.0, "seed": 0}
+        assert done.progress == {"started_at": moment.isoformat()}
+        assert left is not None and left.status == "failed" and left.error == "stopped"
+        assert again.service_plan("p-none") is None
