@@ -65,9 +65,11 @@ def run_plan_request(db: str, plan_id: str) -> None:
     started = datetime.now(UTC)
     store.update_service_plan(plan_id, "running", progress=_progress(started, limit, None))
     last = time.perf_counter()
+    latest: SolveProgress | None = None
 
     def on_progress(update: SolveProgress) -> None:
-        nonlocal last
+        nonlocal last, latest
+        latest = update
         if time.perf_counter() - last >= PROGRESS_EVERY_S:
             last = time.perf_counter()
             store.update_service_plan(
@@ -99,7 +101,7 @@ def run_plan_request(db: str, plan_id: str) -> None:
         error = f"internal error ({type(exc).__name__}); this is a dispatchopt bug"
         store.update_service_plan(plan_id, "failed", error=error)
         return
-    final = _progress(started, limit, None) | {"finished_at": datetime.now(UTC).isoformat()}
+    final = _progress(started, limit, latest) | {"finished_at": datetime.now(UTC).isoformat()}
     store.update_service_plan(plan_id, "done", progress=final, plan=plan.to_json(None))
 
 
