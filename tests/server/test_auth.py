@@ -23,7 +23,7 @@ def test_without_the_right_key_every_request_is_a_401_before_its_body_is_read(
                 assert client.get("/openapi.json").status_code == 401
                 assert client.get("/healthz").status_code == 200
         with server.client(**{"X-API-Key": "s3cret-key"}) as client:
-            empty = {"routes": [], "unassigned": []}
+            empty: dict[str, list[object]] = {"routes": [], "unassigned": []}
             answer = client.post("/v1/validate", json={"problem": tiny_tuesday(), "plan": empty})
             assert answer.status_code == 200 and answer.json()["valid"] is False
             assert client.get("/openapi.json").status_code == 200
