@@ -3,6 +3,9 @@ accepted plan finishes, and a restart keeps the plans (unfinished ones are marke
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +14,7 @@ import httpx
 
 from dispatchopt.lifecycle.store import ServicePlan, open_store
 from dispatchopt.server import ServerSettings
-from dispatchopt.server.runner import STOPPED_REASON
+from dispatchopt.server.runner import LOST_REASON, STOPPED_REASON
 from tests.server.live import busy_tuesday, serving, wait_done
 
 
@@ -22,7 +25,7 @@ def _settings(db: Path, workers: int, queue: int) -> ServerSettings:
 def test_a_burst_of_20_is_answered_202_or_429_and_every_accepted_plan_finishes(
     tmp_path: Path,
 ) -> None:
-    request = {"problem": busy_tuesday(), "time_limit": 0.5}
+    request = {"problem": busy_tuesday(), "time_limit": 1.0}
     with serving(_settings(tmp_path / "burst.db", workers=2, queue=3)) as server:
 
         def post(_: int) -> httpx.Response:
@@ -35,7 +38,7 @@ def test_a_burst_of_20_is_answered_202_or_429_and_every_accepted_plan_finishes(
         assert set(codes) <= {202, 429}, codes
         accepted = [a.json()["id"] for a in answers if a.status_code == 202]
         refused = [a for a in answers if a.status_code == 429]
-        # At most workers + queue are held at once; the 30-job solves take their whole 0.5 s,
+        # At most workers + queue are held at once; the 30-job solves take their whole second,
         # so the burst (sent in well under that) fills the pool and the rest is refused.
         assert 5 <= len(accepted) <= 20 and refused, codes
         for answer in refused:
@@ -46,7 +49,8 @@ def test_a_burst_of_20_is_answered_202_or_429_and_every_accepted_plan_finishes(
             assert [f["status"] for f in finished] == ["done"] * len(accepted)
             assert client.get("/healthz").json()["in_flight"] == 0
             # Once the pool is free again a refused request is accepted.
-            assert client.post("/v1/plans", json=request).status_code == 202
+            quick = {**request, "time_limit": 0.2}
+            assert client.post("/v1/plans", json=quick).status_code == 202
 
 
 def test_a_restart_keeps_done_plans_and_fails_the_unfinished_with_a_reason(
@@ -94,3 +98,24 @@ def test_plans_a_killed_server_left_unfinished_are_failed_at_the_next_start(
         for plan_id in ("was-queued", "was-running"):
             body = client.get(f"/v1/plans/{plan_id}").json()
             assert body["status"] == "failed" and body["error"] == STOPPED_REASON
+
+
+def test_a_worker_that_dies_fails_its_plan_with_a_reason_and_the_pool_comes_back(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path / "killed-worker.db", workers=1, queue=1)
+    with serving(settings) as server, server.client() as client:
+        doomed = client.post("/v1/plans", json={"problem": busy_tuesday(), "time_limit": 3})
+        plan_id = doomed.json()["id"]
+        deadline = time.monotonic() + 10
+        while client.get(f"/v1/plans/{plan_id}").json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        executor = server.app.state.service.runner._executor
+        for pid in list(executor._processes):  # the one worker, mid-solve (out of memory)
+            os.kill(pid, signal.SIGKILL)
+        lost = wait_done(client, plan_id)
+        assert lost["status"] == "failed" and lost["error"] == LOST_REASON
+        again = client.post("/v1/plans", json={"problem": busy_tuesday(), "time_limit": 0.3})
+        assert again.status_code == 202
+        assert wait_done(client, again.json()["id"])["status"] == "done"

@@ -17,7 +17,7 @@ import multiprocessing
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -53,8 +53,9 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
 
 
 class SolveRunner:
-    """Runs plan requests on ``executor`` (default: :func:`process_pool`), holding at most
-    ``workers + queue`` at once; ``db`` is the store the workers write results into."""
+    """Runs plan requests on ``executor(workers)`` (default: :func:`process_pool`), holding at
+    most ``workers + queue`` at once; ``db`` is the store the workers write results into. A
+    pool broken by a worker that died is replaced on the next request."""
 
     def __init__(
         self,
@@ -63,11 +64,12 @@ class SolveRunner:
         *,
         workers: int,
         queue: int,
-        executor: Executor | None = None,
+        executor: Callable[[int], Executor] = process_pool,
     ) -> None:
         self.store, self.db = store, db
         self.capacity = workers + queue
-        self._executor = executor or process_pool(workers)
+        self._workers, self._new_executor = workers, executor
+        self._executor = executor(workers)
         self._lock = threading.Lock()
         self._held: dict[str, float] = {}  # id -> its time limit, for every accepted request
         self._futures: dict[str, Future[Any]] = {}
@@ -91,6 +93,16 @@ class SolveRunner:
             self._held.pop(key, None)
             self._futures.pop(key, None)
 
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """``executor.submit``, on a fresh pool when a dead worker broke the current one."""
+        try:
+            return self._executor.submit(fn, *args)
+        except BrokenExecutor:
+            log.warning("the solve pool was broken by a worker that died; starting a new one")
+            with self._lock:
+                self._executor = self._new_executor(self._workers)
+            return self._executor.submit(fn, *args)
+
     def submit(self, record: ServicePlan, time_limit: float) -> None:
         """Store ``record`` as queued and hand it to the pool, or raise :class:`QueueFull`
         (nothing stored) when ``capacity`` requests are already held."""
@@ -99,7 +111,7 @@ class SolveRunner:
         self._hold(record.id, time_limit)
         try:
             self.store.add_service_plan(record)
-            future = self._executor.submit(run_plan_request, self.db, record.id)
+            future = self._submit(run_plan_request, self.db, record.id)
         except BaseException:
             self._release(record.id)
             raise
@@ -129,7 +141,7 @@ class SolveRunner:
         key = f"now-{uuid.uuid4().hex}"
         self._hold(key, time_limit)
         try:
-            return self._executor.submit(work, *args).result()
+            return self._submit(work, *args).result()
         finally:
             self._release(key)
 
