@@ -56,6 +56,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         if stopped:
             log.warning("%d plan(s) left unfinished by the last run marked failed", len(stopped))
         runner = SolveRunner(store, settings.db, workers=settings.workers, queue=settings.queue)
+        runner.warm()
         app.state.service = Service(settings, store, runner)
         try:
             yield

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -92,6 +93,13 @@ class SolveRunner:
         with self._lock:
             self._held.pop(key, None)
             self._futures.pop(key, None)
+
+    def warm(self) -> None:
+        """Start the pool's workers now (and the fork server they come from, which imports the
+        solvers), so that the first requests do not wait for that."""
+        ready = [self._executor.submit(os.getpid) for _ in range(self._workers)]
+        for future in ready:
+            future.result()
 
     def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """``executor.submit``, on a fresh pool when a dead worker broke the current one."""
