@@ -43,6 +43,7 @@ from dispatchopt.models import (
 from dispatchopt.validate import is_valid, recompute_sla_compliance, validate
 
 if TYPE_CHECKING:
+    from dispatchopt.board import render_board, write_board
     from dispatchopt.solvers import (
         Deadline,
         SearchConfig,
@@ -68,6 +69,8 @@ __getattr__ = lazy_getattr(
         "solve_greedy": "dispatchopt.solvers",
         "solve_portfolio": "dispatchopt.solvers",
         "solve_regions": "dispatchopt.solvers",
+        "render_board": "dispatchopt.board",
+        "write_board": "dispatchopt.board",
     },
 )
 
@@ -110,10 +113,12 @@ __all__ = [
     "read_trsp",
     "read_vrplib",
     "recompute_sla_compliance",
+    "render_board",
     "solve",
     "solve_greedy",
     "solve_portfolio",
     "solve_regions",
     "validate",
+    "write_board",
     "write_plan",
 ]
