@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from dispatchopt.server.service import Service
-from tests.server.live import TUESDAY, as_json, tiny_tuesday
+from tests.server.live import TUESDAY, as_json, busy_tuesday, tiny_tuesday
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -164,3 +164,23 @@ def test_an_unexpected_exception_is_a_bare_500_and_is_logged(
     assert "secret" not in answer.text
     assert body["detail"].startswith("an unexpected error occurred")
     assert any("unexpected error" in r.getMessage() for r in caplog.records)
+
+
+def test_a_bad_query_parameter_is_a_422_naming_it(client: httpx.Client) -> None:
+    body = _problem(client.get("/v1/plans/any/explain?budget=-1"), 422, "invalid-input")
+    assert body["field"] == "query.budget"
+
+
+def test_a_wrong_method_is_a_405_problem(client: httpx.Client) -> None:
+    _problem(client.delete("/v1/plans"), 405, "method-not-allowed")
+
+
+def test_a_plan_still_solving_has_a_waiting_board_and_no_explanation_yet(
+    client: httpx.Client,
+) -> None:
+    request = {"problem": busy_tuesday(), "time_limit": 1.5}
+    plan_id = client.post("/v1/plans", json=request).json()["id"]
+    board = client.get(f"/board/{plan_id}")
+    assert board.status_code == 202 and 'http-equiv="refresh"' in board.text
+    body = _problem(client.get(f"/v1/plans/{plan_id}/explain"), 409, "plan-not-done")
+    assert plan_id in body["detail"]
