@@ -114,7 +114,8 @@ def _progress(found: ServicePlan) -> Progress | None:
     )
 
 
-def _status(service: Service, found: ServicePlan) -> PlanStatus:
+def _status(found: ServicePlan) -> PlanStatus:
+    """The answer of ``GET /v1/plans/{id}`` for a stored request."""
     return PlanStatus(
         id=found.id,
         kind=found.kind,
@@ -180,7 +181,7 @@ def _store_done(
     )
     service.store.add_service_plan(record)
     response.headers["Location"] = f"/v1/plans/{record.id}"
-    return _status(service, record)
+    return _status(record)
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ async def create_plan(request: Request, response: Response) -> Accepted:
 def get_plan(plan_id: str, request: Request) -> PlanStatus:
     """A plan request's status, progress, and its plan once done (or error once failed)."""
     service = _service(request)
-    return _status(service, service.record(plan_id))
+    return _status(service.record(plan_id))
 
 
 @router.post(
