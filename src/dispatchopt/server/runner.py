@@ -42,15 +42,25 @@ class QueueFull(Exception):
         self.retry_after_s = retry_after_s
 
 
+WORKER_NICENESS = 5
+"""Solver processes run this much nicer than the server, so that a machine busy solving still
+answers requests (a solve gets every cycle the server does not need)."""
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` solver processes, forked from a server that has imported the solvers (spawned
-    where there is no fork server)."""
+    """``workers`` solver processes at a lower priority, forked from a server that has imported
+    the solvers (spawned where there is no fork server)."""
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["dispatchopt.server.jobs"])
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_lower_priority)
 
 
 class SolveRunner:
