@@ -1,4 +1,5 @@
-"""One service for the module's tests (a real uvicorn on a free port, SQLite in a temp dir)."""
+"""One service for the session's tests (a real uvicorn on a free port, SQLite in a temp dir);
+tests that need their own settings start their own with ``serving``."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ SMALL_LIMITS = {
 """Limits small enough to hit with small requests."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     db = Path(tmp_path_factory.mktemp("server")) / "service.db"
     settings = ServerSettings(db=str(db), workers=2, queue=4, **SMALL_LIMITS)

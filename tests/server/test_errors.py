@@ -178,7 +178,7 @@ def test_a_wrong_method_is_a_405_problem(client: httpx.Client) -> None:
 def test_a_plan_still_solving_has_a_waiting_board_and_no_explanation_yet(
     client: httpx.Client,
 ) -> None:
-    request = {"problem": busy_tuesday(), "time_limit": 1.5}
+    request = {"problem": busy_tuesday(), "time_limit": 1.0}
     plan_id = client.post("/v1/plans", json=request).json()["id"]
     board = client.get(f"/board/{plan_id}")
     assert board.status_code == 202 and 'http-equiv="refresh"' in board.text
