@@ -64,3 +64,9 @@ def test_the_key_and_the_allow_list_come_from_the_environment(
 
 def test_the_default_time_limit_never_exceeds_the_cap() -> None:
     assert ServerSettings(max_time_limit=3, default_time_limit=10).default_time_limit == 3
+
+
+@pytest.mark.parametrize("db", [":memory:", "sqlite://", ""])
+def test_an_in_memory_store_is_refused(db: str) -> None:
+    with pytest.raises(ValueError, match="needs a database file or server"):
+        ServerSettings(db=db)

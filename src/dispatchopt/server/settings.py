@@ -45,6 +45,16 @@ class ServerSettings(BaseModel):
     osrm_hosts: tuple[str, ...] = ()
 
     @model_validator(mode="after")
+    def _shared_store(self) -> ServerSettings:
+        # The solve workers are other processes: they must reach the same database.
+        if self.db.strip() in ("", ":memory:", "sqlite://", "sqlite:///:memory:"):
+            raise ValueError(
+                f"db {self.db!r}: the service needs a database file or server (its solve "
+                "workers are separate processes), not an in-memory one"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _default_within_cap(self) -> ServerSettings:
         if self.default_time_limit > self.max_time_limit:
             object.__setattr__(self, "default_time_limit", self.max_time_limit)
@@ -58,10 +68,13 @@ class ServerSettings(BaseModel):
     @classmethod
     def from_env(cls, **options: Any) -> ServerSettings:
         """Settings from ``options``, with :data:`API_KEY_ENV` and :data:`OSRM_HOSTS_ENV` read
-        from the environment unless given."""
+        from the environment unless given; bad values raise
+        :class:`~dispatchopt.errors.InputError` naming the setting."""
+        from dispatchopt.models._errors import validate_or_raise
+
         key = os.environ.get(API_KEY_ENV) or None
         hosts = tuple(h.strip() for h in os.environ.get(OSRM_HOSTS_ENV, "").split(",") if h.strip())
-        return cls(**{"api_key": key, "osrm_hosts": hosts, **options})
+        return validate_or_raise(cls, {"api_key": key, "osrm_hosts": hosts, **options})
 
 
 __all__ = ["API_KEY_ENV", "OSRM_HOSTS_ENV", "ServerSettings"]
