@@ -57,9 +57,9 @@ def test_a_restart_keeps_done_plans_and_fails_the_unfinished_with_a_reason(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "restart.db"
-    request = {"problem": busy_tuesday(), "time_limit": 0.5}
+    request = {"problem": busy_tuesday(), "time_limit": 0.3}
     with serving(_settings(db, workers=1, queue=3)) as server, server.client() as client:
-        done_id = client.post("/v1/plans", json={**request, "time_limit": 0.3}).json()["id"]
+        done_id = client.post("/v1/plans", json=request).json()["id"]
         done = wait_done(client, done_id)
         assert done["status"] == "done"
         later = [client.post("/v1/plans", json=request).json()["id"] for _ in range(4)]
@@ -105,7 +105,7 @@ def test_a_worker_that_dies_fails_its_plan_with_a_reason_and_the_pool_comes_back
 ) -> None:
     settings = _settings(tmp_path / "killed-worker.db", workers=1, queue=1)
     with serving(settings) as server, server.client() as client:
-        doomed = client.post("/v1/plans", json={"problem": busy_tuesday(), "time_limit": 3})
+        doomed = client.post("/v1/plans", json={"problem": busy_tuesday(), "time_limit": 2})
         plan_id = doomed.json()["id"]
         deadline = time.monotonic() + 10
         while client.get(f"/v1/plans/{plan_id}").json()["status"] != "running":
