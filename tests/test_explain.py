@@ -4,11 +4,15 @@ engineer of a planned job, moved there, validates and costs what it says."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given
+from typer.testing import CliRunner
 
-from dispatchopt import solve, validate
+from dispatchopt import solve, validate, write_plan
+from dispatchopt.cli import app
 from dispatchopt.explain import (
     alternatives,
     apply_alternative,
@@ -208,3 +212,37 @@ def test_every_offer_applied_serves_its_job_in_a_valid_plan(problem: Problem) ->
     from dispatchopt.solvers.engines.greedy import solve_greedy
 
     _check_every_offer(problem, solve_greedy(problem))
+
+
+def test_dispatchopt_explain_prints_one_job_or_the_whole_explanation_as_json(
+    tmp_path: Path,
+) -> None:
+    day = DAY.problem(
+        [DAY.job("boiler", 1), DAY.job("rooftop", 3, skills=[{"skill": "aircon", "level": 3}])],
+        [DAY.engineer("anna", skills={"aircon": 2}), DAY.engineer("ben", 10)],
+        objective={"kind": "travel_time"},
+    )
+    plan = solve(day, time_limit=1)
+    problem_file, plan_file = tmp_path / "day.json", tmp_path / "plan.json"
+    problem_file.write_text(day.model_dump_json(), encoding="utf-8")
+    write_plan(plan, plan_file)
+    runner = CliRunner()
+    one = runner.invoke(app, ["explain", str(problem_file), str(plan_file), "--job", "boiler"])
+    assert one.exit_code == 0, one.output
+    assert "boiler: planned anna" in one.output and "next best: ben at" in one.output
+    out = runner.invoke(app, ["explain", str(problem_file), str(plan_file), "--job", "rooftop"])
+    assert "accept level 2 for aircon: anna could go at" in out.output
+    raw = runner.invoke(app, ["explain", str(problem_file), str(plan_file), "--json"])
+    assert raw.exit_code == 0, raw.output
+    data = json.loads(raw.output)
+    assert data["objective"] == sum(data["cost_breakdown"]["by_term"].values())
+    (alt,) = data["alternatives"]
+    assert (alt["job_id"], alt["planned_engineer_id"], alt["engineer_id"]) == (
+        "boiler",
+        "anna",
+        "ben",
+    )
+    (left,) = data["unassigned"]
+    assert left["counterfactuals"][0]["kind"] == "accept_level"
+    unknown = runner.invoke(app, ["explain", str(problem_file), str(plan_file), "--job", "x"])
+    assert unknown.exit_code != 0 and "--job" in unknown.output

@@ -128,7 +128,7 @@ def _extend_shift(trial: Trial, job: Job) -> list[Counterfactual]:
     engineer it does not help is not helped by a shorter one); then, for each engineer it
     helps, the shortest that covers the overrun of the cheapest place found, and longer ones."""
     near = trial.nearest(job, count=ENGINEERS_TRIED)
-    stretched = {}
+    stretched: dict[str, Engineer] = {}
     for engineer in near:
         for index in range(len(engineer.shifts)):
             changed = longer(stretched.get(engineer.id, engineer), EXTEND_MINUTES[-1], index)
@@ -239,7 +239,7 @@ def _minutes_late(job: Job, start: datetime) -> float:
 
 
 def _accept_level(trial: Trial, job: Job) -> list[Counterfactual]:
-    out = []
+    out: list[Counterfactual] = []
     for k, need in enumerate(job.skills):
         holders = sorted(
             {

@@ -42,7 +42,7 @@ class _Served:
 def part_available(trial: Trial, job: Job) -> list[Counterfactual]:
     """For each part ``job`` needs, at each of the nearest depots: the latest arrival that
     lets it in, and what serving it then adds."""
-    out = []
+    out: list[Counterfactual] = []
     need = required_quantities(job.parts)
     for sku, quantity in need.items():
         for depot in _nearest_depots(trial, job):
