@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dispatchopt.explain._trial import Trial, stop_start, swap_route, without
 from dispatchopt.live.timeline import service_seconds
-from dispatchopt.models import Engineer, Job, Plan, Problem
+from dispatchopt.models import Engineer, Job, Plan, Problem, Route
 from dispatchopt.models.eligibility import may_do
 from dispatchopt.validate import validate
 
@@ -79,12 +79,17 @@ def next_best(
     near = [e.id for e in trial.closest(job, others, CANDIDATES)]
     if not near:
         return None
-    thinner, left = without(problem, plan, job_id, detail="moved to another engineer")
-    changed = [] if left is None else [left]
-    for placement in trial.placements(problem, job, near, thinner, tries=TRIES):
+    # The other engineers' days do not hold the job: placing it there needs no copy of the
+    # plan without it, until a place is found.
+    thinner: Plan | None = None
+    changed: list[Route] = []
+    for placement in trial.placements(problem, job, near, tries=TRIES):
         start = stop_start(placement.route, job_id)
         if only is not None and (placement.engineer_id, start) != (only.engineer_id, only.start):
             continue
+        if thinner is None:
+            thinner, left = without(problem, plan, job_id, detail="moved to another engineer")
+            changed = [] if left is None else [left]
         candidate = swap_route(thinner, placement.route, problem)
         if not trial.check(problem, candidate, [placement.route, *changed]):
             continue

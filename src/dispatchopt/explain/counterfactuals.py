@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dispatchopt.explain._trial import (
     Trial,
@@ -61,16 +61,14 @@ def counterfactuals(
 def find(trial: Trial, job_id: str) -> list[Counterfactual]:
     """:func:`counterfactuals` within a trial shared by several jobs."""
     job = trial.problem.job_by_id[job_id]
-    # A change is only worth offering for an engineer who cannot take the job as things are.
-    trial.free = set()  # cleared first: nearest() leaves out the engineers found free
-    near = [e.id for e in trial.nearest(job, count=ENGINEERS_TRIED)]
-    if trial.placements(trial.problem, job, near, tries=DISCOVERY_TRIES):
-        # Rare (the search missed a place): find which of them could.
-        trial.free = {e for e in near if trial.placements(trial.problem, job, [e])}
+    # A change is only worth offering for an engineer who cannot take the job as things are:
+    # _extend_shift, first, finds them (a place inside the unextended shift) and nearest()
+    # leaves them out from then on.
+    trial.free = set()
     found: list[Counterfactual] = []
     kinds: tuple[Kind, ...] = (_extend_shift, _widen_window, _accept_level, _displace)
     if job.parts:
-        kinds = (part_available, *kinds)
+        kinds = (_extend_shift, part_available, *kinds[1:])
     for make in kinds:
         if trial.out_of_time:
             break
@@ -140,8 +138,13 @@ def _extend_shift(trial: Trial, job: Job) -> list[Counterfactual]:
     for changed in stretched.values():
         problem = with_engineer(problem, changed)
     places = trial.placements(problem, job, list(stretched), tries=DISCOVERY_TRIES)
+    for p in places:
+        engineer = p.slot.engineer
+        shift = trial.problem.engineer_by_id[engineer.id].shifts[p.slot.shift_index]
+        if p.route.arrival <= shift.end + timedelta(minutes=engineer.overtime_minutes):
+            trial.free.add(engineer.id)  # a place the unchanged shift holds: no change needed
     out = []
-    for engineer in near:
+    for engineer in (e for e in near if e.id not in trial.free):
         mine = [p for p in places if p.engineer_id == engineer.id]
         for index in sorted({p.slot.shift_index for p in mine}):
             offer = _extension(

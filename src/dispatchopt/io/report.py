@@ -348,15 +348,15 @@ def _one_job(explanation: Explanation, job_id: str, console: Console) -> None:
     """What ``job_id`` adds to the objective, and its next best (planned) or what would let
     it in (left out)."""
     terms = explanation.breakdown.by_job.get(job_id, {})
-    cost = ", ".join(f"{name} {amount:,.2f}" for name, amount in terms.items()) or "nothing"
+    cost = ", ".join(f"{name} {amount:,.2f}" for name, amount in terms.items()) or "none"
     plan = explanation.plan
     item = next((u for u in plan.unassigned if u.job_id == job_id), None)
     if item is not None:
         _left_out(item, console)
-        console.print(f"  it adds to the objective: {escape(cost)}")
+        console.print(f"  its own cost terms: {escape(cost)}")
         return
     console.print(f"[bold]{escape(job_id)}[/]: planned {_planned_cell(plan, job_id)}")
-    console.print(f"  it adds to the objective: {escape(cost)}")
+    console.print(f"  its own cost terms (its route's are its engineer's): {escape(cost)}")
     alt = explanation.alternatives.get(job_id)
     if alt is not None:
         console.print(f"  {escape(alt.description)}")
