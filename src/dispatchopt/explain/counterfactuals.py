@@ -23,6 +23,7 @@ from dispatchopt.explain._trial import (
     without,
 )
 from dispatchopt.explain.parts import apply_part_available, part_available
+from dispatchopt.live.edits import replace_job, with_changes
 from dispatchopt.live.placement import Placement
 from dispatchopt.models import Counterfactual, Engineer, Job, Plan, Problem, Route
 from dispatchopt.models.eligibility import may_do
@@ -80,9 +81,9 @@ def find(trial: Trial, job_id: str) -> list[Counterfactual]:
 def apply_counterfactual(
     problem: Problem, plan: Plan, job_id: str, change: Counterfactual
 ) -> tuple[Problem, Plan] | None:
-    """Make ``change`` and insert the job: the changed problem and a plan serving it that the
-    full validator passes, or ``None`` when it does not get in (an independent re-check of an
-    offer)."""
+    """Make ``change`` and insert the job: the changed problem (built and checked anew) and a
+    plan serving it that the full validator passes, or ``None`` when it does not get in (an
+    independent re-check of an offer)."""
     job = problem.job_by_id[job_id]
     params = change.params
     if change.kind == "part_available":
@@ -93,11 +94,14 @@ def apply_counterfactual(
         changed = longer(engineer, int(params["minutes"]), int(params.get("shift_index", 0)))
         if changed is None:
             return None
-        problem = with_engineer(problem, changed)
+        problem = with_changes(
+            problem,
+            engineers=[changed if e.id == changed.id else e for e in problem.engineers],
+        )
         who = engineer.id
     elif change.kind == "widen_window":
         job = wider(job, int(params["minutes"]))
-        problem = with_job(problem, job)
+        problem = replace_job(problem, job)
     elif change.kind == "accept_level":
         skills = [
             s.model_copy(update={"level": int(params["level"])})
@@ -106,7 +110,7 @@ def apply_counterfactual(
             for s in job.skills
         ]
         job = job.model_copy(update={"skills": skills})
-        problem = with_job(problem, job)
+        problem = replace_job(problem, job)
     elif change.kind == "displace":
         plan_in, _ = without(problem, plan, str(params["job_id"]))
     else:
