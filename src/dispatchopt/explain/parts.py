@@ -25,6 +25,8 @@ DEPOTS_TRIED = 2
 """Depots tried per part: the nearest to the job."""
 ENGINEERS_TRIED = 3
 """Engineers tried per arrival time: the nearest to the job who may do it."""
+PICKUPS_TRIED = 4
+"""Places tried for the pickup (cheapest first), each followed by a search for the job."""
 STEP_MINUTES = 15
 """The grid ``by`` is searched on."""
 STAND_IN = "__pickup_at__"
@@ -173,7 +175,7 @@ def _with_pickup(
     if stand_in is None:
         return None
     holding = changed_problem(problem, jobs=[*problem.jobs, stand_in])
-    for place in trial.placements(holding, stand_in, [engineer.id])[:2]:
+    for place in trial.placements(holding, stand_in, [engineer.id])[:PICKUPS_TRIED]:
         pickup_route, pickup = _as_pickup(place.route, stand_in.id, depot, take)
         with_pickup = swap_route(trial.plan, pickup_route, problem)
         ready = job.model_copy(
