@@ -145,13 +145,14 @@ class Trial:
         return candidate if self.check(problem, candidate, [placement.route]) else None
 
     def check(self, problem: Problem, plan: Plan, changed: Sequence[Route]) -> bool:
-        """True when ``plan`` keeps every hard rule of ``problem`` (see the module's note)."""
+        """True when ``plan`` keeps every hard rule of ``problem`` (see the module's note):
+        the ``changed`` routes still in it are held to the route rules."""
         if self.full_check:
             return not validate(problem, plan)
         site = Site(problem, self.now, frozenset(b.job_id for b in plan.broken_appointments))
-        keys = {key_of(r) for r in plan.routes}
+        held = {id(r) for r in plan.routes}
         for route in changed:
-            if key_of(route) in keys and route_violations(site, route):
+            if id(route) in held and route_violations(site, route):
                 return False
         return _plan_ok(problem, plan)
 

@@ -188,7 +188,7 @@ def _with_pickup(
         for second in trial.placements(waiting, ready, [engineer.id], with_pickup):
             route = _with_parts(second.route, job, engineer)
             candidate = swap_route(with_pickup, route, problem)
-            if trial.check(problem, candidate, [route]):
+            if trial.check(problem, candidate, [route, pickup_route]):
                 return _Served(candidate, engineer, pickup, route)
     return None
 
