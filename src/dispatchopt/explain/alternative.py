@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dispatchopt.explain._trial import Trial, stop_start, swap_route, without
 from dispatchopt.live.timeline import service_seconds
-from dispatchopt.models import Engineer, Job, Plan, Problem, Route
+from dispatchopt.models import Plan, Problem, Route
 from dispatchopt.models.eligibility import may_do
 from dispatchopt.validate import validate
 
@@ -53,8 +53,9 @@ def alternatives(problem: Problem, plan: Plan, job_id: str) -> Alternative | Non
 
 
 def apply_alternative(problem: Problem, plan: Plan, alternative: Alternative) -> Plan | None:
-    """The plan with the job moved as ``alternative`` says, passed by the full validator, or
-    ``None`` (an independent re-check of the alternative and its cost)."""
+    """The plan with the job moved as ``alternative`` says, found again and passed by the full
+    validator, or ``None`` (a re-check of the alternative; its cost is then the difference of
+    the two plans' ``plan_score``)."""
     trial = Trial(problem, plan, time.perf_counter() + 5.0, full_check=True)
     found = next_best(trial, alternative.job_id, only=alternative)
     return None if found is None else found[1]
@@ -74,7 +75,9 @@ def next_best(
     others = [
         e
         for e in problem.engineers
-        if e.id != route.engineer_id and may_do(job, e) and trial.spare_s(e) >= _on_site(job, e)
+        if e.id != route.engineer_id
+        and trial.spare_s(e) >= service_seconds(job, e)
+        and may_do(job, e)
     ]
     near = [e.id for e in trial.closest(job, others, CANDIDATES)]
     if not near:
@@ -110,10 +113,6 @@ def next_best(
             candidate,
         )
     return None
-
-
-def _on_site(job: Job, engineer: Engineer) -> int:
-    return service_seconds(job, engineer)
 
 
 __all__ = ["Alternative", "alternatives", "apply_alternative", "next_best"]
