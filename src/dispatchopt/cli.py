@@ -390,24 +390,37 @@ def explain(
         typer.Option("--out", "-o", help="Write PLAN again with each job's counterfactuals."),
     ] = None,
     budget: Annotated[
-        float, typer.Option("--budget", min=0.0, help="Seconds for finding counterfactuals.")
+        float,
+        typer.Option("--budget", min=0.0, help="Seconds for counterfactuals and alternatives."),
     ] = 5.0,
+    job: Annotated[
+        str | None, typer.Option("--job", help="Explain this job only (planned or left out).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the explanation as JSON instead.")
+    ] = False,
 ) -> None:
-    """Explain PLAN: its objective term by term and per engineer, and for each job left out
-    the cheapest single changes that would let it in (each tried and validated)."""
+    """Explain PLAN: its objective term by term and per engineer, for each job left out the
+    cheapest single changes that would let it in (each tried and validated), and for each
+    planned job the next-best engineer and what it would cost more."""
     from dispatchopt.explain import explain as explain_plan
     from dispatchopt.io.report import print_explanation
 
     console = _stdout()
     try:
         problem = _load(input, fmt)
-        result = explain_plan(problem, read_plan(plan_file), budget_s=budget)
-        print_explanation(
-            result.plan, result.breakdown.by_term, result.breakdown.by_engineer, console
-        )
+        plan = read_plan(plan_file)
+        if job is not None and job not in problem.job_by_id:
+            raise InputError([("--job", job, "the problem has no job with this id")])
+        result = explain_plan(problem, plan, budget_s=budget, jobs=None if job is None else [job])
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), indent=2))
+        else:
+            print_explanation(result, console, job_id=job)
         if out is not None:
             write_plan(result.plan, out)
-            console.print(f"plan with counterfactuals written to {out}")
+            if not as_json:
+                console.print(f"plan with counterfactuals written to {out}")
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
         raise _fail(exc) from None
 

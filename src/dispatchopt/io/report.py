@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,7 +22,10 @@ from dispatchopt.io._day_sheet import (
     plan_day,
     stop_lines,
 )
-from dispatchopt.models import Plan, Problem, Route, Violation
+from dispatchopt.models import Plan, Problem, Route, Unassigned, Violation
+
+if TYPE_CHECKING:
+    from dispatchopt.explain import Explanation
 
 
 def _minutes(seconds: int) -> str:
@@ -257,13 +260,49 @@ def live_progress(console: Console, time_limit_s: float) -> Iterator[Callable[[A
 
 
 def print_explanation(
-    plan: Plan,
-    by_term: dict[str, float],
-    by_engineer: dict[str, dict[str, float]],
-    console: Console,
+    explanation: Explanation, console: Console, *, job_id: str | None = None
 ) -> None:
     """The objective term by term and per engineer, then each job left out with the changes
-    that would let it in (``dispatchopt explain``)."""
+    that would let it in, then each planned job's next-best engineer (``dispatchopt
+    explain``); ``job_id`` prints the cost table and that one job only."""
+    breakdown, plan = explanation.breakdown, explanation.plan
+    _cost_tables(breakdown.by_term, breakdown.by_engineer, console)
+    if job_id is not None:
+        _one_job(explanation, job_id, console)
+        return
+    if not plan.unassigned:
+        console.print("Every job is planned.")
+    for item in plan.unassigned:
+        _left_out(item, console)
+    found = explanation.alternatives
+    if not found:
+        return
+    served = sum(len(r.jobs) for r in plan.routes)
+    table = Table(
+        title=f"Why this engineer: the next best for {len(found)} of {served} planned jobs",
+        title_justify="left",
+        caption="none found: no other engineer near it can take it without moving other "
+        "visits (parts from van stock only)",
+        caption_justify="left",
+    )
+    for name in ("job", "planned", "next best", "added cost"):
+        table.add_column(name, justify="right" if name == "added cost" else "left")
+    for jid, alt in found.items():
+        if alt is None:
+            table.add_row(escape(jid), _planned_cell(plan, jid), "none found", "")
+        else:
+            table.add_row(
+                escape(jid),
+                f"{escape(alt.planned_engineer_id)} {alt.planned_start:%H:%M}",
+                f"{escape(alt.engineer_id)} {alt.start:%H:%M}",
+                f"{alt.added_cost:+,.2f}",
+            )
+    console.print(table)
+
+
+def _cost_tables(
+    by_term: dict[str, float], by_engineer: dict[str, dict[str, float]], console: Console
+) -> None:
     total = sum(by_term.values())
     table = Table(title=f"Objective {total:,.2f}, term by term", title_justify="left")
     table.add_column("term")
@@ -287,11 +326,39 @@ def print_explanation(
                 f"{sum(amounts.values()):,.2f}",
             )
         console.print(per)
-    if not plan.unassigned:
-        console.print("Every job is planned.")
-    for item in plan.unassigned:
-        console.print(f"[bold]{escape(item.job_id)}[/] ({item.reason}): {escape(item.detail)}")
-        if not item.counterfactuals:
-            console.print("  no single change found that lets it in")
-        for change in item.counterfactuals:
-            console.print(f"  - {escape(change.description)}")
+
+
+def _left_out(item: Unassigned, console: Console) -> None:
+    console.print(f"[bold]{escape(item.job_id)}[/] ({item.reason}): {escape(item.detail)}")
+    if not item.counterfactuals:
+        console.print("  no single change found that lets it in")
+    for change in item.counterfactuals:
+        console.print(f"  - {escape(change.description)}")
+
+
+def _planned_cell(plan: Plan, job_id: str) -> str:
+    route = plan.route_of(job_id)
+    if route is None:
+        return ""
+    start = next(s.start for s in route.jobs if s.job_id == job_id)
+    return f"{escape(route.engineer_id)} {start:%H:%M}"
+
+
+def _one_job(explanation: Explanation, job_id: str, console: Console) -> None:
+    """What ``job_id`` adds to the objective, and its next best (planned) or what would let
+    it in (left out)."""
+    terms = explanation.breakdown.by_job.get(job_id, {})
+    cost = ", ".join(f"{name} {amount:,.2f}" for name, amount in terms.items()) or "none"
+    plan = explanation.plan
+    item = next((u for u in plan.unassigned if u.job_id == job_id), None)
+    if item is not None:
+        _left_out(item, console)
+        console.print(f"  its own cost terms: {escape(cost)}")
+        return
+    console.print(f"[bold]{escape(job_id)}[/]: planned {_planned_cell(plan, job_id)}")
+    console.print(f"  its own cost terms (its route's are its engineer's): {escape(cost)}")
+    alt = explanation.alternatives.get(job_id)
+    if alt is not None:
+        console.print(f"  {escape(alt.description)}")
+    elif job_id in explanation.alternatives:
+        console.print("  no other engineer near it has room without moving other visits")

@@ -160,14 +160,23 @@ def diff_cli(
     before: Annotated[Path, typer.Argument(metavar="A", dir_okay=False, help="Plan before.")],
     after: Annotated[Path, typer.Argument(metavar="B", dir_okay=False, help="Plan after.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
+    problem_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--problem",
+            dir_okay=False,
+            help="The day's problem: prices a plan whose summary has no cost breakdown.",
+        ),
+    ] = None,
 ) -> None:
-    """What changed from plan A to plan B: jobs added, dropped, reassigned, moved, and
-    appointments broken."""
-    from dispatchopt.io import read_plan
+    """What changed from plan A to plan B: jobs added, dropped, reassigned, moved,
+    appointments broken, and the objective term by term before and after."""
+    from dispatchopt.io import load_problem, read_plan
     from dispatchopt.live.diff import diff_plans
 
     try:
-        change = diff_plans(read_plan(before), read_plan(after))
+        problem = None if problem_file is None else load_problem(problem_file, None)
+        change = diff_plans(read_plan(before), read_plan(after), problem)
     except DispatchoptError as exc:
         raise _fail(exc) from None
     typer.echo(change.model_dump_json(indent=2) if as_json else str(change))

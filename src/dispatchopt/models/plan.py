@@ -111,10 +111,11 @@ class Route(BaseModel):
 class Counterfactual(BaseModel):
     """One change that would let an unassigned job in, found by making it, inserting the job
     and validating the plan: ``kind`` (``extend_shift``, ``widen_window``, ``accept_level``,
-    ``displace``), its ``params`` (``engineer_id``, ``minutes`` and ``shift_index``;
-    ``minutes`` and ``side``; ``skill`` and ``level``; ``job_id``), what serving it that way
-    adds to the objective
-    (``added_cost``, a displaced job's penalty included) and a sentence for a person."""
+    ``displace``, ``part_available``), its ``params`` (``engineer_id``, ``minutes`` and
+    ``shift_index``; ``minutes`` and ``side``; ``skill`` and ``level``; ``job_id``; ``sku``,
+    ``depot_id``, ``by`` (ISO 8601) and ``quantity``), what serving it that way adds to the
+    objective (``added_cost``, a displaced job's penalty included) and a sentence for a
+    person."""
 
     kind: Literal["extend_shift", "widen_window", "accept_level", "displace", "part_available"]
     params: dict[str, str | int | float] = Field(default_factory=dict)
