@@ -80,8 +80,13 @@ def replan(
     left = time_limit - (time.perf_counter() - started)
     if waiting and left > 0.5:
         relaxed = _steered(problem, plan, now, price, relax=already | set(waiting))
-        second = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
-        if weighted_service(problem, second) > weighted_service(problem, first):
+        try:
+            second: Plan | None = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
+        except SolverError:
+            second = None  # the engine could not restart from the first pass in time: keep it
+        if second is not None and weighted_service(problem, second) > weighted_service(
+            problem, first
+        ):
             result = _owned_up(problem, second, already | set(waiting), plan)
     problems = validate(problem, result)
     if problems:

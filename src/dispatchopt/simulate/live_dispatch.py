@@ -11,6 +11,7 @@ from dispatchopt.live.edits import with_changes
 from dispatchopt.live.insert import insert_job
 from dispatchopt.live.replan import Disruption, replan
 from dispatchopt.models import Plan, Problem
+from dispatchopt.simulate.kpis import sla_tier
 from dispatchopt.simulate.policies import Queues, plan_queues
 from dispatchopt.simulate.state import DispatchState
 
@@ -27,7 +28,8 @@ class LiveDispatch:
     At the day's start, solve the known jobs (``time_limit`` seconds). A job that becomes
     dispatchable (called in, or its part delivered) is put in with
     :func:`dispatchopt.live.insert_job` (no one else's visit changes engineer, every promise is
-    kept); when it does not fit, or at a ``tick`` (every ``replan_every_minutes``), or when an
+    kept); when an emergency or urgent job does not fit (standard ones wait for the tick), or
+    at a ``tick`` (every ``replan_every_minutes``), or when an
     engineer drops out, or when a finished visit leaves the engineer unable to reach a promised
     window (an overrun), the rest of the day is re-planned by :func:`dispatchopt.live.replan`
     with ``disruption``, every promised window (``DispatchState.appointments``) an appointment.
@@ -58,7 +60,11 @@ class LiveDispatch:
             return self._replan(state)
         if state.trigger in INSERT_ON and state.subject in state.pending:
             inserted = self._insert(state, state.subject)
-            return inserted if inserted is not None else self._replan(state)
+            if inserted is not None:
+                return inserted
+            # A job with a response clock running cannot wait for the next tick.
+            urgent = sla_tier(state.full.job_by_id[state.subject]) != "standard"
+            return self._replan(state) if urgent else None
         if state.trigger in REPLAN_ON:
             return self._replan(state)
         if state.trigger == "job_finished" and self._behind(state):
