@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.errors import SolverError
 from dispatchopt.live.edits import with_changes
+from dispatchopt.live.retime import retimed
 from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, Rule, SoftWindow
 from dispatchopt.solvers.objective import weighted_service
 from dispatchopt.validate import validate
@@ -25,7 +26,8 @@ from dispatchopt.validate import validate
 class Disruption(BaseModel):
     """What changing a promised day costs, in the objective's unit (defaults: a reassigned
     job is worth half an hour of an engineer's time; moving a start by an hour, a fifth of
-    that; breaking an appointment, ten times a reassignment per hour outside it).
+    that; breaking an appointment, ten times a reassignment per hour outside it; leaving a
+    promised job out, as much as leaving out a job four priority levels higher).
 
     Moves are priced through soft windows, which the ``cost`` objective weighs; under other
     objectives only reassignments are priced (through the preferred engineer).
@@ -41,6 +43,10 @@ class Disruption(BaseModel):
     """Per hour outside its appointment, for a job that can only be served so."""
     frozen_minutes: float = Field(default=30.0, ge=0)
     """Visits that start within this many minutes of ``now`` keep their engineer."""
+    promised_priority: int = Field(default=4, ge=0, le=10)
+    """Priority levels added to a planned job with an appointment when the re-plan weighs
+    leaving it out (priority 4 is an urgent call): dropping a promise is breaking it, so new
+    work takes a promised visit's place only when it weighs more."""
 
 
 BROKEN_REASON = "no engineer could keep the promised window after the day changed"
@@ -64,7 +70,7 @@ def replan(
     # Appointments the old plan already broke stay relaxed: their customers have been told.
     already = {b.job_id for b in plan.broken_appointments if b.job_id in problem.job_by_id}
     steered = _steered(problem, plan, now, price, relax=already)
-    warm = _holding(steered, _warm(problem, plan))
+    warm = _holding(steered, retimed(steered, _warm(problem, plan), now))
     try:
         first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
     except SolverError:
@@ -169,6 +175,8 @@ def _steered(
                 if start < frozen_until and lock is None:
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
+                if job.appointment is not None and price.promised_priority:
+                    update["priority"] = min(10, job.priority + price.promised_priority)
                 update["soft_window"] = SoftWindow(
                     start=start,
                     end=start,
