@@ -175,8 +175,11 @@ def _steered(
                 if start < frozen_until and lock is None:
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
-                if job.appointment is not None and price.promised_priority:
-                    update["priority"] = min(10, job.priority + price.promised_priority)
+                if job.appointment is not None and price.promised_priority and not job.optional:
+                    # Priced as a job that many levels higher, its own priority kept.
+                    weight = 1 + job.priority + price.promised_priority
+                    update["optional"] = True
+                    update["penalty"] = problem.objective.unassigned_penalty * weight
                 update["soft_window"] = SoftWindow(
                     start=start,
                     end=start,
