@@ -16,10 +16,21 @@ from datetime import datetime, timedelta
 
 from dispatchopt.live.timeline import Site, allowed_starts, service_seconds
 from dispatchopt.models import BreakTaken, Plan, Problem, Route
-from dispatchopt.solvers.engines.decoding import arrival_after
 
 FAR = 1 << 62
 """No bound on a start (``arrival_after`` caps the arrival at the start)."""
+
+
+def arrival_after(leaves: int, drive: int, breaks: list[tuple[int, int]], start: int) -> int:
+    """When an engineer who leaves at ``leaves`` and drives ``drive`` seconds gets there, no
+    later than ``start``: a break begun on the road pauses the drive, one begun after arriving
+    is taken while waiting. The validator's and the decoders' reading of a leg (the engines'
+    own copy sits behind the layer line)."""
+    at = leaves + drive
+    for begin, end in sorted(breaks):
+        if leaves <= begin < at:
+            at += end - begin
+    return min(at, start)
 
 
 def retimed(problem: Problem, plan: Plan, now: datetime) -> Plan:
