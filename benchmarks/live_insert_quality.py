@@ -193,7 +193,9 @@ def main() -> None:
             lines.append(f"| {r['job']} | | not placed | | | |")
             continue
         if "resolve_error" in r:
-            lines.append(f"| {r['job']} | | | re-solve failed: {r['resolve_error'][:60]} | | |")
+            lines.append(
+                f"| {r['job']} | | | re-solve failed: {str(r['resolve_error'])[:60]} | | |"
+            )
             continue
         lines.append(
             f"| {r['job']} | {float(str(r['insert_s'])):.3f} | {float(str(r['insert'])):.2f} | "
