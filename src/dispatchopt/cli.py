@@ -254,6 +254,15 @@ def plan(
             "greedy baseline is better (it must still keep every hard rule).",
         ),
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="With --db: plan the day afresh with --solver even when it has scheduled "
+            "tickets (default: re-plan those from the current schedule with the disruption "
+            "settings, appointments kept and moves priced).",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -298,6 +307,8 @@ def plan(
                 return _solve(day_problem, solver, search_until, seed, console)
 
             when = day.date() if day is not None else datetime.now(UTC).date()
+            from dispatchopt.live.replan import Disruption
+
             replanned = replan_from_db(
                 db,
                 when,
@@ -306,6 +317,7 @@ def plan(
                 seed=seed,
                 allow_worse=allow_worse,
                 tz=_zone(time_zone),
+                disruption=None if fresh else Disruption(),
             )
             problem, result = replanned.problem, replanned.plan
             print_plan(result, console, brief=brief, problem=problem)

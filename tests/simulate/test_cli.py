@@ -33,3 +33,20 @@ def test_a_bad_policy_is_a_clean_input_error(tmp_path) -> None:
     run = runner.invoke(app, ["simulate", str(day), "--policy", "fastest", "--out", str(tmp_path)])
     assert run.exit_code == 2
     assert "unknown policy" in run.output
+
+
+def test_the_live_policy_runs_beside_greedy_and_both_report_appointments(tmp_path) -> None:
+    day = tmp_path / "day.json"
+    runner.invoke(app, ["scenario", str(day), "--size", "15", "--engineers", "3"])
+    out = tmp_path / "out"
+    run = runner.invoke(
+        app,
+        ["simulate", str(day), "-p", "live:240", "-p", "greedy", "-t", "0.3", "-o", str(out)]
+        + ["--no-plots"],
+    )
+    assert run.exit_code == 0, run.output
+    table = (out / "kpis.md").read_text(encoding="utf-8")
+    assert "| KPI | live:240 | greedy |" in table
+    for kpi in ("appointments", "appointments_moved", "appointments_reassigned"):
+        assert f"| {kpi} |" in table
+    assert "| appointments_broken |" in table

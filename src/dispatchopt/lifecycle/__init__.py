@@ -59,6 +59,7 @@ from dispatchopt.lifecycle.ticket import (
 )
 
 if TYPE_CHECKING:
+    from dispatchopt.lifecycle.booking import Offers, book_ticket, ticket_offers
     from dispatchopt.lifecycle.store.sql import SqlStore, open_store
 
 __getattr__ = lazy_getattr(
@@ -66,12 +67,16 @@ __getattr__ = lazy_getattr(
     {
         "SqlStore": "dispatchopt.lifecycle.store.sql",
         "open_store": "dispatchopt.lifecycle.store.sql",
+        "Offers": "dispatchopt.lifecycle.booking",
+        "book_ticket": "dispatchopt.lifecycle.booking",
+        "ticket_offers": "dispatchopt.lifecycle.booking",
     },
 )
 
 
 __all__ = [
     "ALLOWED_FROM",
+    "Offers",
     "DEFAULT_DB",
     "FINAL_STATES",
     "MOVABLE_STATES",
@@ -121,6 +126,8 @@ __all__ = [
     "plannable_tickets",
     "repeat_visit",
     "replan_day",
+    "book_ticket",
+    "ticket_offers",
     "replay",
     "sla_intervals",
     "tickets_to_problem",

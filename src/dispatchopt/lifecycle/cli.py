@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from dispatchopt.lifecycle.store.repository import DEFAULT_DB
 from dispatchopt.lifecycle.ticket import TicketState
 from dispatchopt.models import Plan, TravelSettings
 from dispatchopt.models._bounds import check_text
+
+if TYPE_CHECKING:
+    from dispatchopt.live.replan import Disruption
 
 Solve = Callable[..., Plan]
 """``solve(problem, *, time_limit) -> Plan``, like :func:`dispatchopt.solve`."""
@@ -192,6 +195,93 @@ def do_cmd(
     )
 
 
+Day = Annotated[
+    datetime,
+    typer.Option("--date", formats=["%Y-%m-%d"], help="The local day to book on (as plan --db)."),
+]
+Now = Annotated[
+    str | None,
+    typer.Option("--now", help="The moment of booking, ISO 8601 with offset (default: the clock)."),
+]
+
+
+@tickets_app.command("slots")
+def slots_cmd(
+    ticket_id: Annotated[str, typer.Argument(help="A ready ticket's id.")],
+    day: Day,
+    db: Db = DEFAULT_DB,
+    now: Now = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most slots listed.")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
+) -> None:
+    """The slots a ready ticket can be booked into on --date without moving any other visit,
+    cheapest first, numbered for ``tickets book --slot K``."""
+    from dispatchopt.lifecycle.booking import ticket_offers
+    from dispatchopt.lifecycle.store.sql import open_store
+
+    try:
+        with open_store(db, create=False) as store:
+            found = ticket_offers(store, ticket_id, day.date(), now=_moment(now), limit=limit)
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps([o.model_dump(mode="json") for o in found.offers], indent=2))
+        return
+    table = Table(title=f"Slots for {ticket_id} on {day.date()}")
+    for column in ("slot", "window", "engineer", "start", "added cost"):
+        table.add_column(column)
+    for k, o in enumerate(found.offers, 1):
+        table.add_row(
+            str(k),
+            f"{_when(o.window.start)} - {_when(o.window.end)}",
+            o.engineer_id,
+            _when(o.start),
+            f"{o.added_cost:.2f}",
+        )
+    Console(highlight=False).print(table if found.offers else f"no slot for {ticket_id}")
+
+
+@tickets_app.command("book")
+def book_cmd(
+    ticket_id: Annotated[str, typer.Argument(help="A ready ticket's id.")],
+    day: Day,
+    slot: Annotated[int, typer.Option("--slot", min=1, help="The slot number tickets slots gave.")],
+    db: Db = DEFAULT_DB,
+    now: Now = None,
+    actor: Actor = "cli",
+) -> None:
+    """Book a ready ticket into slot K of ``tickets slots`` (same --date and --now): one
+    schedule command with the slot's window as the customer's appointment; no other ticket
+    changes and the day is not re-planned."""
+    from dispatchopt.lifecycle.booking import book_ticket
+    from dispatchopt.lifecycle.store.sql import open_store
+
+    try:
+        with open_store(db, create=False) as store:
+            ticket, offer = book_ticket(
+                store, ticket_id, day.date(), slot, now=_moment(now), actor=actor
+            )
+    except DispatchoptError as exc:
+        raise _fail(exc) from None
+    Console(highlight=False).print(
+        f"{ticket.id}: booked {_when(offer.window.start)} - {_when(offer.window.end)} with "
+        f"{ticket.engineer_id}, start {_when(ticket.start)} (version {ticket.version})"
+    )
+
+
+def _moment(now: str | None) -> datetime:
+    """``--now`` as an aware moment (the clock when not given)."""
+    if now is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(now)
+    except ValueError:
+        raise _fail(InputError([("--now", now, "not an ISO 8601 moment")])) from None
+    if moment.tzinfo is None:
+        raise _fail(InputError([("--now", now, "give a UTC offset, e.g. +01:00")]))
+    return moment
+
+
 def replan_from_db(
     db_url: str,
     date: date,
@@ -203,13 +293,17 @@ def replan_from_db(
     seed: int = 0,
     allow_worse: bool = False,
     tz: tzinfo | None = None,
+    disruption: Disruption | None = None,
+    now: datetime | None = None,
 ) -> Replan:
     """Plan ``date``'s ready and scheduled tickets (dispatched / en-route / on-site ones pinned)
     from the database and write the kept plan back as ``schedule``/``unschedule`` commands
     (:func:`~dispatchopt.lifecycle.replan.replan_day`: validated, never worse than the current
     schedule or the greedy baseline unless ``allow_worse``, rebased when tickets changed
     meanwhile). ``date`` is a local day in ``tz`` (default: the store's calendar zone, else its
-    shifts' offset, else UTC). The database must exist (:class:`StoreError` otherwise)."""
+    shifts' offset, else UTC). The database must exist (:class:`StoreError` otherwise).
+    ``disruption``: re-plan from the current schedule at ``now``, keeping its appointments
+    (see :func:`~dispatchopt.lifecycle.replan.replan_day`)."""
     from dispatchopt.lifecycle.store.sql import open_store
 
     if solve is None:
@@ -227,6 +321,8 @@ def replan_from_db(
             seed=seed,
             allow_worse=allow_worse,
             tz=tz,
+            disruption=disruption,
+            now=now,
         )
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from dispatchopt.errors import InputError
 from dispatchopt.lifecycle.ticket import TicketSpec
+from dispatchopt.models import TimeWindow
 from dispatchopt.models._bounds import Id, Text
 from dispatchopt.models._errors import input_errors
 from dispatchopt.models._time import AwareDatetime
@@ -68,11 +69,21 @@ class CustomerAvailable(_Command):
 
 
 class Schedule(_Command):
-    """Plan the visit: ``engineer_id`` starts service at ``start`` (re-plans a scheduled one)."""
+    """Plan the visit: ``engineer_id`` starts service at ``start`` (re-plans a scheduled one);
+    ``appointment``, when given, becomes the window promised to the customer (a booking)."""
 
     kind: Literal["schedule"] = "schedule"
     engineer_id: Id
     start: AwareDatetime
+    appointment: TimeWindow | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """As every command's, without ``appointment`` when none is booked (the log of a
+        plain re-plan stays as it was)."""
+        out = super().payload()
+        if self.appointment is None:
+            del out["appointment"]
+        return out
 
 
 class Unschedule(_Command):

@@ -85,8 +85,9 @@ def _changes(ticket: Ticket, command: Command) -> dict[str, Any]:
             return {"state": S.AWAITING_CUSTOMER, **_UNASSIGNED}
         case CustomerAvailable():
             return {"state": S.READY}
-        case Schedule(engineer_id=engineer_id, start=start):
-            return {"state": S.SCHEDULED, "engineer_id": engineer_id, "start": start}
+        case Schedule(engineer_id=engineer_id, start=start, appointment=promised):
+            booked = {} if promised is None else {"appointment": promised}
+            return {"state": S.SCHEDULED, "engineer_id": engineer_id, "start": start, **booked}
         case Unschedule():
             return {"state": S.READY, **_UNASSIGNED}
         case Dispatch():

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from dispatchopt.errors import SolverError
 from dispatchopt.lifecycle.errors import VersionConflict
@@ -22,6 +23,9 @@ from dispatchopt.models import (
     Unassigned,
     UnassignedReason,
 )
+
+if TYPE_CHECKING:
+    from dispatchopt.live.replan import Disruption
 
 Solve = Callable[..., Plan]
 """``solve(problem, *, time_limit) -> Plan``, like :func:`dispatchopt.solve`."""
@@ -201,6 +205,8 @@ def replan_day(
     allow_worse: bool = False,
     rebases: int = MAX_REBASES,
     tz: tzinfo | None = None,
+    disruption: Disruption | None = None,
+    now: datetime | None = None,
 ) -> Replan:
     """Plan ``day``'s tickets and write the plan back, safely. ``day`` is a local day in
     ``tz`` (default :func:`store_zone`: the calendar's zone, else the shifts' offset).
@@ -209,6 +215,12 @@ def replan_day(
     (:func:`choose`); the current schedule winning writes nothing. When tickets changed while
     the solver ran, the kept plan is rebased onto them (:func:`rebased_plan`) and the write
     retried, at most ``rebases`` times; then :class:`VersionConflict` is raised.
+
+    With ``disruption``, on a day that already has scheduled (or pinned) tickets, the solver's
+    candidate is :func:`dispatchopt.live.replan` from the current schedule at ``now``
+    (default: the clock): scheduled tickets keep their appointments, and moving one to another
+    engineer or another time is priced (``solve`` is then not called). A day with none is
+    planned by ``solve``.
     """
     from dispatchopt.solvers import solve_greedy
 
@@ -218,15 +230,31 @@ def replan_day(
     for ticket_id, why in sorted(read.skipped.items()):
         log.append(f"left out {ticket_id}: {why}")
     log.extend(read.notes)
+    current = current_plan(problem, read.tickets, seed)
+    promised = any(t.state is not TicketState.READY for t in read.tickets)
     try:
-        solved: Plan | None = solve(problem, time_limit=time_limit)
+        if disruption is None or not promised:
+            solved: Plan | None = solve(problem, time_limit=time_limit)
+        else:
+            from dispatchopt.live.replan import replan
+
+            moment = now if now is not None else datetime.now(UTC)
+            solved = replan(
+                problem,
+                current,
+                now=moment,
+                time_limit=time_limit,
+                disruption=disruption,
+                seed=seed,
+            )
+            log.append("solver: re-planned from the current schedule, keeping its appointments")
     except SolverError as exc:
         log.append(f"solver failed ({exc}); falling back on the other plans")
         solved = None
     # On a tie the earlier wins: the solver's plan, then the current one (no churn), then greedy.
     candidates: list[tuple[str, Plan | None]] = [
         ("solver", solved),
-        (CURRENT, current_plan(problem, read.tickets, seed)),
+        (CURRENT, current),
         ("greedy", solve_greedy(problem, seed=seed)),
     ]
     for attempt in range(rebases + 1):

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.errors import SolverError
 from dispatchopt.live.edits import with_changes
-from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, SoftWindow
+from dispatchopt.live.retime import retimed
+from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, Rule, SoftWindow
 from dispatchopt.solvers.objective import weighted_service
 from dispatchopt.validate import validate
 
@@ -25,7 +26,8 @@ from dispatchopt.validate import validate
 class Disruption(BaseModel):
     """What changing a promised day costs, in the objective's unit (defaults: a reassigned
     job is worth half an hour of an engineer's time; moving a start by an hour, a fifth of
-    that; breaking an appointment, ten times a reassignment per hour outside it).
+    that; breaking an appointment, ten times a reassignment per hour outside it; leaving a
+    promised job out, as much as leaving out a job four priority levels higher).
 
     Moves are priced through soft windows, which the ``cost`` objective weighs; under other
     objectives only reassignments are priced (through the preferred engineer).
@@ -41,6 +43,10 @@ class Disruption(BaseModel):
     """Per hour outside its appointment, for a job that can only be served so."""
     frozen_minutes: float = Field(default=30.0, ge=0)
     """Visits that start within this many minutes of ``now`` keep their engineer."""
+    promised_priority: int = Field(default=4, ge=0, le=10)
+    """Priority levels added to a planned job with an appointment when the re-plan weighs
+    leaving it out (priority 4 is an urgent call): dropping a promise is breaking it, so new
+    work takes a promised visit's place only when it weighs more."""
 
 
 BROKEN_REASON = "no engineer could keep the promised window after the day changed"
@@ -64,8 +70,15 @@ def replan(
     # Appointments the old plan already broke stay relaxed: their customers have been told.
     already = {b.job_id for b in plan.broken_appointments if b.job_id in problem.job_by_id}
     steered = _steered(problem, plan, now, price, relax=already)
-    warm = _warm(problem, plan)
-    first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
+    warm = _holding(steered, retimed(steered, _warm(problem, plan), now))
+    try:
+        first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
+    except SolverError:
+        if warm is None:
+            raise
+        # The engine refused the old routes and found nothing else in time: plan afresh.
+        left = max(0.5, time_limit * 0.7 - (time.perf_counter() - started))
+        first = solve(steered, time_limit=left, seed=seed)
     result = _owned_up(problem, first, already, plan)
     waiting = [
         u.job_id for u in first.unassigned if problem.job_by_id[u.job_id].appointment is not None
@@ -73,8 +86,13 @@ def replan(
     left = time_limit - (time.perf_counter() - started)
     if waiting and left > 0.5:
         relaxed = _steered(problem, plan, now, price, relax=already | set(waiting))
-        second = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
-        if weighted_service(problem, second) > weighted_service(problem, first):
+        try:
+            second: Plan | None = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
+        except SolverError:
+            second = None  # the engine could not restart from the first pass in time: keep it
+        if second is not None and weighted_service(problem, second) > weighted_service(
+            problem, first
+        ):
             result = _owned_up(problem, second, already | set(waiting), plan)
     problems = validate(problem, result)
     if problems:
@@ -114,6 +132,15 @@ def _warm(problem: Problem, plan: Plan) -> Plan:
     return Plan(routes=routes)
 
 
+def _holding(problem: Problem, warm: Plan) -> Plan | None:
+    """``warm`` when its routes hold on ``problem`` as they stand, times included (the engine
+    then restores them at once), else ``None``: a start whose times the day has overtaken
+    (an overrun, a visit begun late) sends the engine searching for a schedule, which can
+    take the whole limit, so the re-plan then starts from the engine's own construction."""
+    problems = validate(problem, warm)
+    return warm if all(v.rule is Rule.MISSING_JOB for v in problems) else None
+
+
 def _still_on_shift(problem: Problem, engineer_id: str, shift_index: int, start: datetime) -> bool:
     """True when the engineer still works at ``start`` in that shift (events may cut it)."""
     engineer = problem.engineer_by_id.get(engineer_id)
@@ -148,6 +175,11 @@ def _steered(
                 if start < frozen_until and lock is None:
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
+                if job.appointment is not None and price.promised_priority and not job.optional:
+                    # Priced as a job that many levels higher, its own priority kept.
+                    weight = 1 + job.priority + price.promised_priority
+                    update["optional"] = True
+                    update["penalty"] = problem.objective.unassigned_penalty * weight
                 update["soft_window"] = SoftWindow(
                     start=start,
                     end=start,

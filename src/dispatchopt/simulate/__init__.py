@@ -11,6 +11,7 @@ from dispatchopt._lazy import lazy_getattr
 if TYPE_CHECKING:
     from dispatchopt.simulate.compare import run_policies, simulate_command
     from dispatchopt.simulate.kpis import Kpis, compute_kpis, rich_table, to_csv, to_markdown
+    from dispatchopt.simulate.live_dispatch import LiveDispatch
     from dispatchopt.simulate.policies import (
         BatchPlan,
         DispatchPolicy,
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
         parse_policy,
         plan_queues,
     )
+    from dispatchopt.simulate.promises import Promise, PromiseKeeping, keeping
     from dispatchopt.simulate.simulator import SimulationResult, simulate
     from dispatchopt.simulate.state import DispatchState
 
@@ -30,6 +32,10 @@ _LAZY = {
     "rich_table": "dispatchopt.simulate.kpis",
     "to_csv": "dispatchopt.simulate.kpis",
     "to_markdown": "dispatchopt.simulate.kpis",
+    "LiveDispatch": "dispatchopt.simulate.live_dispatch",
+    "Promise": "dispatchopt.simulate.promises",
+    "PromiseKeeping": "dispatchopt.simulate.promises",
+    "keeping": "dispatchopt.simulate.promises",
     "BatchPlan": "dispatchopt.simulate.policies",
     "DispatchPolicy": "dispatchopt.simulate.policies",
     "GreedyNearest": "dispatchopt.simulate.policies",
@@ -51,9 +57,13 @@ __all__ = [
     "DispatchState",
     "GreedyNearest",
     "Kpis",
+    "LiveDispatch",
+    "Promise",
+    "PromiseKeeping",
     "RollingReoptimisation",
     "SimulationResult",
     "compute_kpis",
+    "keeping",
     "parse_policy",
     "plan_queues",
     "rich_table",
