@@ -62,7 +62,10 @@ def test_a_restart_keeps_done_plans_and_fails_the_unfinished_with_a_reason(
         done_id = client.post("/v1/plans", json=request).json()["id"]
         done = wait_done(client, done_id)
         assert done["status"] == "done"
-        later = [client.post("/v1/plans", json=request).json()["id"] for _ in range(4)]
+        # Each later solve takes its whole 1.5 s, so the stop comes long before the last of
+        # them could have started, however fast the machine.
+        slow = {**request, "time_limit": 1.5}
+        later = [client.post("/v1/plans", json=slow).json()["id"] for _ in range(4)]
     # Stopped at once: solves already handed to the worker process finished (the first, and
     # those in the pool's call queue), the one still waiting in the server was failed.
     with serving(_settings(db, workers=1, queue=3)) as server, server.client() as client:
