@@ -45,3 +45,6 @@ class UnassignedReason(StrEnum):
     AWAITING_PARTS = "awaiting_parts"
     PARTS_UNAVAILABLE = "parts_unavailable"
     SLA_DEADLINE_UNREACHABLE = "sla_deadline_unreachable"
+    NO_CREW_AVAILABLE = "no_crew_available"
+    PROVIDER_QUOTA = "provider_quota"
+    OUTSIDE_TERRITORIES = "outside_territories"
