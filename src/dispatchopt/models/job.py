@@ -100,6 +100,8 @@ class Job(BaseModel):
         clash = set(self.required_engineers) & set(self.excluded_engineers)
         if clash:
             raise ValueError(f"engineers both required and excluded: {sorted(clash)}")
+        if self.duration_by_level and self.crew_size > 1:
+            raise ValueError("duration_by_level is for one-person jobs (a crew works together)")
         if self.helper_skills and self.crew_size < 2:
             raise ValueError("helper_skills needs crew_size of 2 or more (who would hold them?)")
         if self.crew_size > 1 and len(self.required_engineers) == 1:

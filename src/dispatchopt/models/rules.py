@@ -28,6 +28,11 @@ class Rule(StrEnum):
     PARTS = "parts"
     DEPOT_HOURS = "depot_hours"
     SLA_DEADLINE = "sla_deadline"
+    CREW = "crew"
+    PROVIDER = "provider"
+    PROVIDER_QUOTA = "provider_quota"
+    TERRITORY = "territory"
+    MAX_JOBS = "max_jobs"
 
 
 class UnassignedReason(StrEnum):
