@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from dispatchopt import solve, solve_greedy
+from dispatchopt.errors import InputError
 from dispatchopt.models import Plan, Problem, UnassignedReason
-from dispatchopt.solvers import Deadline
 from dispatchopt.solvers.breakdown import cost_breakdown
 from dispatchopt.solvers.capabilities import Capabilities
-from dispatchopt.solvers.front_door import choose_strategy
+from dispatchopt.solvers.front_door import choose_engine, choose_strategy
 from dispatchopt.validate import validate
 from tests.days import Day
 
@@ -269,6 +269,10 @@ def test_days_with_crews_or_providers_go_to_ortools_whole_day() -> None:
     assert plan.summary is not None
     assert plan.summary.solver_notes[0].startswith("engine ortools")
     caps = Capabilities.of(problem)
-    with pytest.raises(Exception, match="cannot decompose this day"):
+    with pytest.raises(InputError, match="cannot decompose this day"):
         choose_strategy(problem, "decompose", engine="ortools", caps=caps)
-    assert Deadline.after(1).remaining() > 0
+    plain = DAY.problem([DAY.job("sofa", 5, crew_size=2)], [DAY.engineer("a"), DAY.engineer("b")])
+    for engine in ("pyvrp", "vroom"):
+        with pytest.raises(InputError, match="several engineers on site together"):
+            choose_engine(plain, engine)
+    assert choose_engine(plain)[0] == "ortools"
