@@ -209,9 +209,10 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
         eid = cp.vehicles[v].engineer_id
         return eid in caps and done.get(eid, 0) >= caps[eid]
 
-    # Crew jobs first after locked ones: they need several free diaries at once.
+    # In order of earliest start (a route only grows at its end); among jobs that open at
+    # the same time crew jobs go first, since they need several free diaries at once.
     waiting = sorted(
-        cp.leads, key=lambda j: (j.lock_start is None, not j.crew, j.windows[0][0], j.node)
+        cp.leads, key=lambda j: (j.lock_start is None, j.windows[0][0], not j.crew, j.node)
     )
     progress = True
     while waiting and progress:
