@@ -324,6 +324,7 @@ class Problem(BaseModel):
     def warnings(self) -> list[str]:
         """Things that are allowed but probably not meant (a skill nobody holds, ...)."""
         held = {s for e in self.engineers for s in e.skills}
+        held |= {s for p in self.providers for s in p.skills}  # a provider may take the job
         tools_anywhere = {t for e in self.engineers for t in e.tools}
         tools_anywhere |= {t for d in self.depots for t in d.tools}
         out = []
