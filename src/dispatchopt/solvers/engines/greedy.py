@@ -275,8 +275,10 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
                 key = (first_leg, trial.legs[-1].start, v)
                 if best is None or key < best[0]:
                     best = (key, trial, pool)
-            if best is None:
-                taker = _provider_for(job, quota)
+            taker = _provider_for(job, quota)
+            if best is None or (
+                taker is not None and _dearer_than_fee(cp, states, best, job, taker)
+            ):
                 if taker is not None:
                     quota[taker] -= 1
                     given = outsourced_entry(cp, job, taker)
@@ -322,6 +324,23 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
 def _count(done: dict[str, int], vehicle: Vehicle) -> None:
     """One more job for the vehicle's engineer (``max_jobs`` counts over all shifts)."""
     done[vehicle.engineer_id] = done.get(vehicle.engineer_id, 0) + 1
+
+
+def _dearer_than_fee(
+    cp: CompiledProblem,
+    states: list[_State],
+    best: tuple[tuple[int, int, int], _State, int | None],
+    job: CompiledJob,
+    provider: int,
+) -> bool:
+    """True when serving ``job`` as ``best`` places it costs more than the provider's fee:
+    the engineer's time from where they were to the end of the job, and the drive, priced
+    at their rates (the rule of thumb ignores the way home)."""
+    (_, _, v), trial, _ = best
+    veh, before = cp.vehicles[v], states[v]
+    added: float = (trial.time - before.time) * veh.span_cost_per_s
+    added += float(cp.distance()[before.node, job.node]) * veh.cost_per_m
+    return job.fees[job.providers.index(provider)] < added
 
 
 def _provider_for(job: CompiledJob, quota: list[int]) -> int | None:
