@@ -30,12 +30,6 @@ class RoutingBuild:
     time: pywrapcp.RoutingDimension
     breaks: list[list[pywrapcp.IntervalVar]]
 
-    def provider_of(self, vehicle: int, cp: CompiledProblem) -> int | None:
-        """The provider index of routing vehicle ``vehicle`` (``None``: an engineer's shift).
-        Providers are virtual vehicles after the engineers' shifts."""
-        k = vehicle - len(cp.vehicles)
-        return k if k >= 0 else None
-
 
 def _register_matrix(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
     return int(routing.RegisterTransitMatrix(matrix.astype(np.int64).tolist()))
@@ -117,7 +111,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-    _add_providers(cp, manager, routing, time)
+    _add_providers(cp, routing, time)
 
     # Jobs: windows, allowed vehicles, optionality.
     solver = routing.solver()
@@ -163,7 +157,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         routing.AddDisjunction([index], 0)
     _add_stock_dimensions(cp, manager, routing)
     _add_crews(cp, manager, routing, time)
-    _add_job_counts(cp, manager, routing)
+    _add_job_counts(cp, routing)
     _add_balance(cp, routing, vehicle_time_eval, no_transit)
 
     for before, after, before_service in cp.precedences:
@@ -251,10 +245,7 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
 
 
 def _add_providers(
-    cp: CompiledProblem,
-    manager: pywrapcp.RoutingIndexManager,
-    routing: pywrapcp.RoutingModel,
-    time: pywrapcp.RoutingDimension,
+    cp: CompiledProblem, routing: pywrapcp.RoutingModel, time: pywrapcp.RoutingDimension
 ) -> None:
     """Each provider's vehicle: the job's fee (and forgone continuity) as the cost of leaving
     it, and a start no earlier than the provider's lead time (with no travel, every job it
@@ -270,7 +261,6 @@ def _add_providers(
         ready = min(provider.ready, cp.horizon)
         time.CumulVar(routing.Start(v)).SetRange(ready, cp.horizon)
         time.CumulVar(routing.End(v)).SetRange(ready, cp.horizon)
-    del manager
 
 
 def _add_crews(
@@ -305,9 +295,7 @@ def _add_crews(
         solver.Add(solver.AllDifferentExcept(members, -1))
 
 
-def _add_job_counts(
-    cp: CompiledProblem, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel
-) -> None:
+def _add_job_counts(cp: CompiledProblem, routing: pywrapcp.RoutingModel) -> None:
     """A count of jobs per vehicle, capped by the engineer's ``max_jobs`` (over all their
     shifts; a crew stop counts for each member) and by each provider's quota."""
     caps = {e.id: e.max_jobs for e in cp.problem.engineers if e.max_jobs is not None}
@@ -328,7 +316,6 @@ def _add_job_counts(
         shifts = [v for v, veh in enumerate(cp.vehicles) if veh.engineer_id == eid]
         if len(shifts) > 1:
             solver.Add(solver.Sum([count.CumulVar(routing.End(v)) for v in shifts]) <= cap)
-    del manager
 
 
 def _add_balance(
