@@ -24,6 +24,7 @@ from dispatchopt import solve, validate
 from dispatchopt.models import Location, Plan, Problem
 from dispatchopt.scenarios import generate_day
 from dispatchopt.scenarios.generator import CITY_CENTRE
+from dispatchopt.solvers.objective import busy_s
 
 DISTRICTS = 8
 
@@ -88,6 +89,7 @@ def figures(problem: Problem, plan: Plan, took: float) -> dict[str, Any]:
         "unassigned": plan.summary.jobs_unassigned,
         "objective": plan.summary.objective or 0.0,
         "objective less balance": (plan.summary.objective or 0.0) - breakdown.get("balance", 0.0),
+        "longest busy h": max((busy_s(r) for r in plan.routes), default=0.0) / 3600,
         "spread h": plan.summary.working_spread_s / 3600,
         "std h": plan.summary.working_std_s / 3600,
         "engineers used": plan.summary.engineers_used,

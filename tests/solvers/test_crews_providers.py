@@ -243,7 +243,7 @@ def test_a_day_with_every_feature_breaks_down_to_its_objective() -> None:
             DAY.job("fridge", 10, crew_size=2, skills=[{"skill": "fridge"}]),
             DAY.job("gas", 5, skills=[{"skill": "gas"}]),
             DAY.job("cler", 1, zone="75007", last_engineer_id="lea"),
-            DAY.job("far", 25, zone="75015"),
+            DAY.job("far", 25, minutes=240, zone="75015", outsourcing_allowed=False),
         ],
         [
             DAY.engineer("lea", 0, skills={"fridge": 1}, cost_per_hour=30),

@@ -11,14 +11,14 @@ from dispatchopt.models._bounds import Amount
 
 
 class Balance(BaseModel):
-    """Fair days: ``weight`` per hour of the longest engineer's working time (travel plus time
-    on site; ``on="working_time"``) or per job of the busiest engineer's job count
+    """Fair days: ``weight`` per hour an engineer's working time (travel plus time on site;
+    ``on="working_time"``) goes beyond the day's fair share, or per job beyond it
     (``on="jobs"``).
 
-    A minimax term: shortening the longest day is worth ``weight`` an hour on top of what
-    the hours themselves cost, so work moves from the busiest engineer to idler ones when that
-    costs less than ``weight`` an hour (or a job). ``summary.working_spread_s`` reports the
-    spread it leaves.
+    The fair share is the day's on-site time (each job's duration times its crew size)
+    divided evenly among the engineers (or its job visits, for ``"jobs"``): work then moves
+    from engineers beyond it to ones below it while that costs less than ``weight`` an hour
+    (or a job). ``summary.working_spread_s`` reports the spread it leaves.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

@@ -215,6 +215,19 @@ class Problem(BaseModel):
                     )
         return errors
 
+    def fair_share(self) -> float:
+        """The balance term's fair share per engineer (see
+        :class:`~dispatchopt.models.objective.Balance`): seconds on site, or job visits, when
+        the day's jobs (times their crew size) are split evenly among the engineers."""
+        balance = self.objective.balance
+        if balance is None or not self.engineers:
+            return 0.0
+        if balance.on == "jobs":
+            total = float(sum(j.crew_size for j in self.jobs))
+        else:
+            total = sum(j.duration_minutes * 60 * j.crew_size for j in self.jobs)
+        return total / len(self.engineers)
+
     @cached_property
     def provider_by_id(self) -> dict[str, Provider]:
         """Providers keyed by id."""

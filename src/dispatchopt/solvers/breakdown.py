@@ -5,7 +5,7 @@ so the breakdown adds up to the objective a plan reports. Route-wide terms (work
 distance, fixed cost, overtime) belong to the engineer; terms for one visit (SLA and soft-window
 lateness, a non-preferred engineer, first-time-fix risk, a job outside a soft territory,
 continuity forgone), a provider's fee and the penalty of a job left out belong to the job too;
-the balance term belongs to the engineer with the longest day.
+the balance term belongs to each engineer beyond the fair share.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dispatchopt.models import CostTerm, Plan, Problem
-from dispatchopt.solvers.objective import busy_s, drop_penalty, plan_terms, route_terms
+from dispatchopt.solvers.objective import BALANCE_KEY, drop_penalty, plan_terms, route_terms
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,14 @@ def cost_breakdown(problem: Problem, plan: Plan) -> CostBreakdown:
             if job_id is not None:
                 book(by_job.setdefault(job_id, {}), name, amount)
     provider_of = {o.job_id: o.provider_id for o in plan.outsourced}
-    for (name, job_id), amount in plan_terms(problem, plan).items():
+    for (name, key), amount in plan_terms(problem, plan).items():
         book(by_term, name, amount)
-        if job_id is not None:
+        if key is not None and key.startswith(BALANCE_KEY):
+            book(by_engineer.setdefault(key.removeprefix(BALANCE_KEY), {}), name, amount)
+        elif key is not None:
             # A provider's fee is booked to the provider, as a route's cost to its engineer.
-            book(by_job.setdefault(job_id, {}), name, amount)
-            book(by_engineer.setdefault(provider_of[job_id], {}), name, amount)
-        elif plan.routes:  # the balance term: the longest route's engineer carries it
-            longest = max(plan.routes, key=lambda r: (busy_s(r), len(r.jobs)))
-            book(by_engineer.setdefault(longest.engineer_id, {}), name, amount)
+            book(by_job.setdefault(key, {}), name, amount)
+            book(by_engineer.setdefault(provider_of[key], {}), name, amount)
     for item in plan.unassigned:
         amount = drop_penalty(problem, item.job_id)
         if amount:

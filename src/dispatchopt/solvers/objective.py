@@ -11,6 +11,7 @@ members' stops add only their own route time and, outside a soft territory, that
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,8 +140,9 @@ def route_cost(problem: Problem, route: Route) -> float:
 def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
     """The terms that belong to the plan as a whole, not to one route: each provider's fee
     (``contractor_fee``, and ``continuity`` forgone by giving away a job with a last engineer)
-    and the balance term (``Objective.balance``: the weight times the longest route's working
-    time, travel plus time on site, in hours, or its job count)."""
+    and the balance term (``Objective.balance``: the weight times each route's working time,
+    travel plus time on site, in hours, or its job count, beyond the fair share); a balance
+    term is keyed by ``BALANCE_KEY`` and the engineer instead of a job."""
     objective = problem.objective
     out: dict[Term, float] = {}
     for given in plan.outsourced:
@@ -149,14 +151,21 @@ def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
         if job is not None and job.last_engineer_id is not None and objective.continuity_bonus:
             out[(str(CostTerm.CONTINUITY), given.job_id)] = objective.continuity_bonus
     balance = objective.balance
-    if balance is not None and plan.routes:
-        if balance.on == "jobs":
-            longest: float = max(len(r.jobs) for r in plan.routes)
-        else:
-            longest = max(busy_s(r) for r in plan.routes) / 3600
-        if longest:
-            out[(str(CostTerm.BALANCE), None)] = balance.weight * longest
+    if balance is not None:
+        share = math.floor(problem.fair_share())
+        for route in plan.routes:
+            done = len(route.jobs) if balance.on == "jobs" else busy_s(route)
+            beyond = max(0.0, done - share)
+            if balance.on == "working_time":
+                beyond /= 3600
+            if beyond:
+                key = (str(CostTerm.BALANCE), f"{BALANCE_KEY}{route.engineer_id}")
+                out[key] = out.get(key, 0.0) + balance.weight * beyond
     return out
+
+
+BALANCE_KEY = "balance:"
+"""Prefix of the balance term's key in :func:`plan_terms` (followed by the engineer id)."""
 
 
 def busy_s(route: Route) -> float:
@@ -175,6 +184,7 @@ def plan_score(problem: Problem, plan: Plan) -> Score:
 
 
 __all__ = [
+    "BALANCE_KEY",
     "Score",
     "Term",
     "busy_s",

@@ -6,6 +6,7 @@ search never calls back into Python for an arc.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -325,13 +326,14 @@ def _add_balance(
     no_transit: int,
 ) -> None:
     """The balance term: a dimension that sums each route's working time (travel plus time
-    on site, waiting left out) or its job count, whose global span (the largest route's
-    total, every route starting at zero) costs ``Objective.balance.weight`` an hour or a
-    job."""
+    on site, waiting left out) or its job count, with a soft upper bound at the fair share
+    (``Problem.fair_share``) on every engineer's route costing ``weight`` an hour (or a
+    job) beyond it."""
     balance = cp.problem.objective.balance
     if balance is None:
         return
     scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
+    share = cp.problem.fair_share()
     if balance.on == "jobs":
         one = [0] * cp.num_nodes
         for job in cp.jobs:
@@ -339,14 +341,18 @@ def _add_balance(
         per_route = [routing.RegisterUnaryTransitVector(one)] * len(cp.vehicles)
         coefficient = round(balance.weight * scale)
         capacity = len(cp.jobs) + 1
+        bound = math.floor(share)
     else:
         per_route = list(vehicle_time_eval)
         coefficient = max(1, round(balance.weight * scale / 3600))
         capacity = max(cp.horizon, 1)
+        bound = math.floor(share)
     routing.AddDimensionWithVehicleTransits(
         per_route + [no_transit] * len(cp.providers), 0, capacity, True, WORK
     )
-    routing.GetDimensionOrDie(WORK).SetGlobalSpanCostCoefficient(coefficient)
+    work = routing.GetDimensionOrDie(WORK)
+    for v in range(len(cp.vehicles)):
+        work.SetCumulVarSoftUpperBound(routing.End(v), bound, coefficient)
 
 
 def _add_stock_dimensions(
