@@ -275,3 +275,14 @@ def test_days_with_crews_or_providers_go_to_ortools_whole_day() -> None:
         with pytest.raises(InputError, match="several engineers on site together"):
             choose_engine(plain, engine)
     assert choose_engine(plain)[0] == "ortools"
+
+
+def test_a_job_left_out_because_everyone_is_at_max_jobs_says_so() -> None:
+    problem = DAY.problem(
+        [DAY.job(f"j{i}", 1 + i, minutes=20) for i in range(3)],
+        [DAY.engineer("ann", 0, max_jobs=1), DAY.engineer("bob", 5, max_jobs=1)],
+    )
+    plan = solve(problem, time_limit=1)
+    assert validate(problem, plan) == []
+    assert [u.reason for u in plan.unassigned] == [UnassignedReason.CAPACITY]
+    assert "max_jobs" in plan.unassigned[0].detail
