@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+from dispatchopt import solve, validate
 from dispatchopt.io import load_problem
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -43,8 +44,6 @@ def test_city_day_is_a_busy_day_for_six_mixed_engineers() -> None:
 
 
 def test_crews_day_shows_a_crew_a_contractor_and_territories() -> None:
-    from dispatchopt import solve, validate
-
     problem = load_problem(EXAMPLES / "crews_day.json")
     assert problem.warnings() == []  # nobody of ours holds gas, but the contractor does
     plan = solve(problem, time_limit=2)

@@ -107,3 +107,10 @@ def test_a_helper_needs_the_helper_skills_not_the_leads() -> None:
     lead, mate = problem.engineers
     assert why_not_helper(fridge, mate) is None
     assert why_not_helper(fridge, lead) is Ineligible.SKILL
+
+
+def test_a_repeat_visit_whose_last_engineer_is_off_today_is_a_warning_not_an_error() -> None:
+    problem = DAY.problem([DAY.job("leak", 1, last_engineer_id="zoe")], [DAY.engineer("ann")])
+    assert problem.warnings() == [
+        "jobs[0] (leak): last engineer 'zoe' is not working today (continuity cannot be kept)"
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dispatchopt import solve, solve_greedy
+from dispatchopt import improve, solve, solve_greedy
 from dispatchopt.errors import InputError
 from dispatchopt.models import Plan, Problem, UnassignedReason
 from dispatchopt.solvers.breakdown import cost_breakdown
@@ -286,3 +286,13 @@ def test_a_job_left_out_because_everyone_is_at_max_jobs_says_so() -> None:
     assert validate(problem, plan) == []
     assert [u.reason for u in plan.unassigned] == [UnassignedReason.CAPACITY]
     assert "max_jobs" in plan.unassigned[0].detail
+
+
+def test_improving_a_plan_keeps_its_crews_and_outsourced_jobs() -> None:
+    for problem in (_install_day(other=True), _contractor_day()):
+        start = solve_greedy(problem)
+        better = improve(problem, start, time_limit=1)
+        assert better is not None
+        assert validate(problem, better) == []
+        assert len(better.outsourced) == len(start.outsourced)
+        assert _stops(better, "fridge") == _stops(start, "fridge")

@@ -338,6 +338,7 @@ class Problem(BaseModel):
         """Things that are allowed but probably not meant (a skill nobody holds, ...)."""
         held = {s for e in self.engineers for s in e.skills}
         held |= {s for p in self.providers for s in p.skills}  # a provider may take the job
+        engineer_ids = {e.id for e in self.engineers}
         tools_anywhere = {t for e in self.engineers for t in e.tools}
         tools_anywhere |= {t for d in self.depots for t in d.tools}
         out = []
@@ -350,6 +351,11 @@ class Problem(BaseModel):
             missing = self.parts_readiness(job).unavailable if job.parts else []
             for sku in missing:
                 out.append(f"jobs[{i}] ({job.id}): part {sku!r} is nowhere in stock or expected")
+            if job.last_engineer_id is not None and job.last_engineer_id not in engineer_ids:
+                out.append(
+                    f"jobs[{i}] ({job.id}): last engineer {job.last_engineer_id!r} is not "
+                    "working today (continuity cannot be kept)"
+                )
             if job.crew_size > len(self.engineers):
                 out.append(
                     f"jobs[{i}] ({job.id}): a crew of {job.crew_size} but only "
