@@ -286,7 +286,6 @@ def _add_crews(
         members = [routing.VehicleVar(lead)]
         for node in job.crew:
             copy = manager.NodeToIndex(node)
-            routing.AddDisjunction([copy], 0)
             if on_provider is None:
                 solver.Add(routing.ActiveVar(copy) == routing.ActiveVar(lead))
             else:
