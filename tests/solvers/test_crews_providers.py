@@ -296,3 +296,17 @@ def test_improving_a_plan_keeps_its_crews_and_outsourced_jobs() -> None:
         assert validate(problem, better) == []
         assert len(better.outsourced) == len(start.outsourced)
         assert _stops(better, "fridge") == _stops(start, "fridge")
+
+
+def test_a_day_without_engineers_gives_what_it_can_to_a_provider() -> None:
+    problem = DAY.problem(
+        [DAY.job("a", 1, windows=[("09:00", "12:00")]), DAY.job("b", 2)],
+        [],
+        providers=[{"id": "north", "max_jobs": 1, "fee": 45}],
+    )
+    plan = solve(problem, time_limit=1)
+    assert validate(problem, plan) == []
+    assert [o.job_id for o in plan.outsourced] == ["a"]
+    assert [(u.job_id, u.reason) for u in plan.unassigned] == [
+        ("b", UnassignedReason.PROVIDER_QUOTA)
+    ]

@@ -221,8 +221,8 @@ def _departure_spans(
     (so pricing that span is safe), narrowed to a hinted span where one is given."""
     out: dict[int, tuple[int, int]] = {}
     for job in jobs:
-        lo = job.windows[0][0] + min(job.service)
-        hi = job.windows[-1][1] + max(job.service)
+        lo = job.windows[0][0] + min(job.service, default=0)
+        hi = job.windows[-1][1] + max(job.service, default=0)
         if job.job_id in hints:
             h_lo, h_hi = hints[job.job_id]
             lo, hi = max(lo, h_lo), min(hi, h_hi) if hi < OPEN_END else h_hi

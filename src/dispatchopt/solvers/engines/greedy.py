@@ -287,7 +287,7 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
                     opens = job.windows[0][0]
                     if given.window is not None:
                         opens = cp.clock.seconds(given.window.start)
-                    end_of[job.node] = opens + max(job.service)
+                    end_of[job.node] = opens + max(job.service, default=0)
                 continue
             _, trial, pool = best
             v = best[0][2]
