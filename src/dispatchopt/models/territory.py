@@ -9,9 +9,9 @@ and the solvers both need it and the domain model imports nothing but itself.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from dispatchopt.models._bounds import Id
 from dispatchopt.models.location import Location
@@ -106,8 +106,26 @@ class MultiPolygon(BaseModel):
         return any(_in_polygon(px, py, rings) for rings in self.coordinates)
 
 
-Geometry = Annotated[Polygon | MultiPolygon, Field(discriminator="type")]
-Territory = Geometry | list[Id]
+def _kind(value: Any) -> str | None:
+    """Which territory a value is: a zone list, or the GeoJSON geometry its ``type`` names."""
+    if isinstance(value, list):
+        return "zones"
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in ("Polygon", "MultiPolygon") else None
+
+
+Geometry = Polygon | MultiPolygon
+Territory = Annotated[
+    Annotated[Polygon, Tag("Polygon")]
+    | Annotated[MultiPolygon, Tag("MultiPolygon")]
+    | Annotated[list[Id], Tag("zones")],
+    Discriminator(
+        _kind,
+        custom_error_type="territory",
+        custom_error_message="a territory is a GeoJSON Polygon or MultiPolygon geometry "
+        "object, or a list of zone ids",
+    ),
+]
 """A GeoJSON area, or the zone ids (:attr:`Job.zone`) that make up the territory."""
 
 
