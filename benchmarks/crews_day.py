@@ -37,7 +37,9 @@ def district(location: Location) -> int:
     return int((math.atan2(north, east) % (2 * math.pi)) / (2 * math.pi) * DISTRICTS) % DISTRICTS
 
 
-def with_features(base: Problem, seed: int, *, providers: bool, balance: float | None) -> Problem:
+def with_features(
+    base: Problem, seed: int, *, providers: bool, balance: float | None, soft: bool = False
+) -> Problem:
     """``base`` with two-person jobs, districts and territories, providers and balance."""
     rng = np.random.default_rng(seed)
     data: dict[str, Any] = base.model_dump(mode="json")
@@ -51,7 +53,7 @@ def with_features(base: Problem, seed: int, *, providers: bool, balance: float |
     for i, eng in enumerate(own):
         home = district(Location(**eng["start_location"]))
         eng["territory"] = [f"d{(home + k) % DISTRICTS}" for k in (-1, 0, 1)]
-        eng["territory_mode"] = "hard" if i % 2 == 0 else "soft"
+        eng["territory_mode"] = "hard" if i % 2 == 0 and not soft else "soft"
     data["engineers"] = own
     if providers:
         north = [f"d{k}" for k in range(DISTRICTS // 2)]
@@ -104,13 +106,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--balance", type=float, default=20.0)
+    parser.add_argument("--soft-territories", action="store_true", help="no hard territories")
     args = parser.parse_args()
+    soft = args.soft_territories
     base = generate_day(args.size, args.engineers, args.seed)
     runs = {
-        "providers, balance off": with_features(base, args.seed, providers=True, balance=None),
-        "no providers": with_features(base, args.seed, providers=False, balance=None),
+        "providers, balance off": with_features(
+            base, args.seed, providers=True, balance=None, soft=soft
+        ),
+        "no providers": with_features(base, args.seed, providers=False, balance=None, soft=soft),
         f"providers, balance {args.balance:g}/h": with_features(
-            base, args.seed, providers=True, balance=args.balance
+            base, args.seed, providers=True, balance=args.balance, soft=soft
         ),
     }
     rows = {}
