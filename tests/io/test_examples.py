@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+from dispatchopt import solve, validate
 from dispatchopt.io import load_problem
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -40,3 +41,20 @@ def test_city_day_is_a_busy_day_for_six_mixed_engineers() -> None:
         for j in problem.jobs
         if j.time_windows
     )
+
+
+def test_crews_day_shows_a_crew_a_contractor_and_territories() -> None:
+    problem = load_problem(EXAMPLES / "crews_day.json")
+    assert problem.warnings() == []  # nobody of ours holds gas, but the contractor does
+    plan = solve(problem, time_limit=2)
+    assert validate(problem, plan) == []
+    install = [s for r in plan.routes for s in r.jobs if s.job_id == "WO-2001-fridge_install"]
+    assert len(install) == 2 and len({s.start for s in install}) == 1
+    assert install[0].crew == install[1].crew and install[0].crew[0] == "lea"
+    assert [(o.job_id, o.provider_id, o.fee) for o in plan.outsourced] == [
+        ("WO-2008-gas_boiler", "rhone-services", 70.0)
+    ]
+    gas = [u for u in plan.unassigned if u.job_id == "WO-2009-gas_boiler"]
+    assert [u.reason for u in gas] == ["no_engineer_with_skill"]  # its window closes before 12:00
+    paul = [s.job_id for r in plan.routes if r.engineer_id == "paul" for s in r.jobs]
+    assert all(problem.job_by_id[j].zone == "69007" for j in paul)

@@ -123,6 +123,8 @@ def test_reopening_a_closed_repair_opens_a_linked_repeat_visit() -> None:
     visit, created = repeat_visit(reopened, actor="desk", at=at("16:00"))
     assert (visit.id, visit.repeat_of, visit.state, visit.version) == ("T1-R1", "T1", S.CREATED, 1)
     assert visit.location == closed.location and created.command == "create"
+    # Continuity: the repeat visit remembers who came last time, and so does its job.
+    assert visit.last_engineer_id == "e1" and visit.to_job().last_engineer_id == "e1"
     with pytest.raises(IllegalTransition):
         apply(reopened, Triage(), actor="desk", at=at("17:00"))
 

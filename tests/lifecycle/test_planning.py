@@ -146,3 +146,13 @@ def test_a_plan_that_serves_a_ticket_waiting_for_parts_is_refused(board: list[Ti
     plan = Plan(routes=[route("e1", stop("parts", at("10:00")))])
     with pytest.raises(InputError, match="awaiting_parts: not plannable"):
         plan_to_commands(plan, board)
+
+
+def test_a_crew_job_is_scheduled_to_its_lead_only(board: list[Ticket]) -> None:
+    crew = ["e2", "e1"]
+    lead = stop("ready", at("11:00")).model_copy(update={"crew": crew})
+    helper = stop("ready", at("11:00")).model_copy(update={"crew": crew})
+    plan = Plan(routes=[route("e1", helper), route("e2", lead)])
+    assert plan_to_commands(plan, board) == [
+        ("ready", Schedule(engineer_id="e2", start=at("11:00")))
+    ]

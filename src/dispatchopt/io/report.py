@@ -165,7 +165,24 @@ def print_plan(
             )
         else:
             console.print(_route_table(route, problem))
+            crews = [f"{s.job_id} with {', '.join(s.crew)}" for s in route.jobs if s.crew]
+            if crews:
+                console.print(f"[dim]crew: {escape('; '.join(crews))}[/]")
             console.print()
+    if plan.outsourced:
+        given = Table(title=f"Outsourced jobs ({len(plan.outsourced)})", title_justify="left")
+        for name in ("job", "provider", "fee", "window"):
+            given.add_column(name)
+        for given_job in plan.outsourced:
+            span = given_job.window
+            window = "" if span is None else f"{span.start:%H:%M}-{span.end:%H:%M}"
+            given.add_row(
+                escape(given_job.job_id),
+                escape(given_job.provider_id),
+                f"{given_job.fee:g}",
+                window,
+            )
+        console.print(given)
     if plan.unassigned:
         table = Table(title=f"Unassigned jobs ({len(plan.unassigned)})", title_justify="left")
         table.add_column("job")
@@ -180,7 +197,9 @@ def print_plan(
     if summary is not None:
         console.print(
             f"[bold]Total[/]: {summary.jobs_served}/{summary.jobs_total} jobs served by "
-            f"{summary.engineers_used} engineers; {summary.distance_km:.1f} km, "
+            f"{summary.engineers_used} engineers"
+            + (f" and {summary.jobs_outsourced} by providers" if summary.jobs_outsourced else "")
+            + f"; {summary.distance_km:.1f} km, "
             f"{summary.travel_s / 3600:.1f} h driving, {summary.working_s / 3600:.1f} h working, "
             f"{summary.overtime_s / 60:.0f} min overtime, "
             f"{summary.waiting_s / 60:.0f} min waiting; "

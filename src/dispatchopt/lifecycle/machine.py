@@ -159,11 +159,16 @@ def apply(
 
 def repeat_visit(original: Ticket, *, actor: str, at: datetime) -> tuple[Ticket, TicketEvent]:
     """Open the repeat visit of a ``reopened`` ticket: same customer and work, linked by
-    ``repeat_of``, starting its own lifecycle (and SLA clock) at ``created``."""
+    ``repeat_of``, starting its own lifecycle (and SLA clock) at ``created``; the engineer
+    of the original visit becomes its ``last_engineer_id`` (continuity)."""
     if original.state is not S.REOPENED or original.repeat_visit_id is None:
         raise IllegalTransition(original.id, original.state.value, "repeat_visit", ("reopened",))
     spec = original.spec.model_copy(
-        update={"id": original.repeat_visit_id, "repeat_of": original.id}
+        update={
+            "id": original.repeat_visit_id,
+            "repeat_of": original.id,
+            "last_engineer_id": original.engineer_id or original.last_engineer_id,
+        }
     )
     return create(spec, actor=actor, at=at)
 

@@ -225,12 +225,16 @@ def tickets_to_problem(
 def plan_to_commands(plan: Plan, tickets: Iterable[Ticket]) -> list[tuple[str, Command]]:
     """The commands that write ``plan`` back: ``schedule`` for every ready ticket the plan
     serves and every scheduled one it moves, ``unschedule`` for scheduled tickets it leaves
-    out. Pinned tickets get no command; a plan that moves one raises :class:`InputError`."""
+    out. Pinned tickets get no command; a plan that moves one raises :class:`InputError`.
+    A crew job is scheduled to its lead (the ticket holds one engineer): the other members'
+    stops write nothing."""
     by_id = {t.id: t for t in tickets}
     out: list[tuple[str, Command]] = []
     errors: list[tuple[str, object, str]] = []
     for r, route in enumerate(plan.routes):
         for s, stop in enumerate(route.stops):
+            if stop.crew and stop.crew[0] != route.engineer_id:
+                continue
             field = f"plan.routes[{r}].stops[{s}]"
             ticket = by_id.get(stop.job_id)
             if ticket is None:

@@ -86,6 +86,11 @@ class TicketSpec(BaseModel):
     sla_tier: str | None = Field(default=None, min_length=1)
     address: str | None = Field(default=None, max_length=ADDRESS_MAX_CHARS)
     appointment: TimeWindow | None = None
+    crew_size: int = Field(default=1, ge=1, le=20)
+    helper_skills: list[SkillRequirement] = Field(default_factory=list)
+    outsourcing_allowed: bool = True
+    zone: Id | None = None
+    last_engineer_id: Id | None = None
     repeat_of: Id | None = None
 
     @model_validator(mode="after")

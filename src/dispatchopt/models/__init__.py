@@ -11,7 +11,7 @@ from dispatchopt.models.engineer import Break, Engineer, Shift
 from dispatchopt.models.first_time_fix import FirstTimeFixModel, first_time_fix
 from dispatchopt.models.job import Job, Lock
 from dispatchopt.models.location import Location
-from dispatchopt.models.objective import CostTerm, Objective
+from dispatchopt.models.objective import Balance, CostTerm, Objective
 from dispatchopt.models.parts import (
     Depot,
     Part,
@@ -29,6 +29,7 @@ from dispatchopt.models.parts import (
 from dispatchopt.models.plan import (
     BreakTaken,
     Counterfactual,
+    Outsourced,
     Plan,
     Route,
     SlaStageOutcome,
@@ -37,6 +38,7 @@ from dispatchopt.models.plan import (
     Unassigned,
 )
 from dispatchopt.models.problem import Problem
+from dispatchopt.models.providers import NotOutsourceable, Provider, provider_why_not
 from dispatchopt.models.rules import Rule, UnassignedReason
 from dispatchopt.models.skills import SkillRequirement
 from dispatchopt.models.sla import (
@@ -51,11 +53,19 @@ from dispatchopt.models.sla import (
     sla_due,
     sla_slack,
 )
+from dispatchopt.models.territory import MultiPolygon, Polygon, Territory
 from dispatchopt.models.time_window import SoftWindow, TimeWindow
 from dispatchopt.models.travel import EuclideanTravel, HaversineTravel, MatrixTravel, TravelSettings
 from dispatchopt.models.violation import Violation
 
 __all__ = [
+    "Territory",
+    "Polygon",
+    "MultiPolygon",
+    "Provider",
+    "NotOutsourceable",
+    "Outsourced",
+    "Balance",
     "Break",
     "BreakTaken",
     "BrokenAppointment",
@@ -109,6 +119,7 @@ __all__ = [
     "compliance_by_tier",
     "first_time_fix",
     "parts_readiness",
+    "provider_why_not",
     "sla_due",
     "sla_slack",
     "stock_shortfalls",

@@ -9,7 +9,16 @@ from pydantic import BaseModel, ValidationError
 from dispatchopt.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
-_UNION_TAGS = {"haversine", "euclidean", "matrix", "road_graph", "osrm"}
+_UNION_TAGS = {
+    "haversine",
+    "euclidean",
+    "matrix",
+    "road_graph",
+    "osrm",
+    "Polygon",
+    "MultiPolygon",
+    "zones",
+}
 """Discriminator tags pydantic puts in error paths; a planner does not need to see them."""
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dispatchopt.models._bounds import Amount, Id, Level, Minutes, Quantity, Shelf
 from dispatchopt.models._time import AwareDatetime
 from dispatchopt.models.location import Location
+from dispatchopt.models.territory import Territory
 from dispatchopt.models.time_window import TimeWindow
 
 
@@ -55,6 +58,10 @@ class Engineer(BaseModel):
 
     ``van_stock`` is the spare parts carried at the start of the day (SKU -> units) and
     ``tools`` the tools in the van (never used up; more can be collected at a depot).
+    ``territory`` (a GeoJSON area or zone ids, see :mod:`~dispatchopt.models.territory`) is
+    where the engineer works: with ``territory_mode="hard"`` (default) never outside it, with
+    ``"soft"`` each job outside costs ``Objective.out_of_territory_cost``; no territory means
+    anywhere. ``max_jobs`` caps the jobs of the day (a crew stop counts for each member).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -75,6 +82,9 @@ class Engineer(BaseModel):
     tools: list[str] = Field(default_factory=list)
     vehicle_profile: str | None = None
     """One of ``travel.vehicle_profiles`` (an e-bike, a van); None drives the base matrix."""
+    territory: Territory | None = None
+    territory_mode: Literal["hard", "soft"] = "hard"
+    max_jobs: int | None = Field(default=None, ge=0, le=10_000)
 
     @model_validator(mode="after")
     def _shifts_apart(self) -> Engineer:

@@ -42,6 +42,12 @@ class Job(BaseModel):
     depot earlier on the route); ``tools`` must be in the van (carried from the start or
     collected at a depot that keeps them). ``sla`` is the ticket's SLA clock and ``sla_tier``
     names the problem's tier whose policy sets its due times (see ``docs/parts_and_sla.md``).
+    ``crew_size`` people must be on site together (a two-person install): the lead holds
+    ``skills``, every other member ``helper_skills``, and all start at the same moment.
+    ``outsourcing_allowed`` lets a provider (``Problem.providers``) take the job instead.
+    ``zone`` (a district, a postcode) is matched against zone-list territories, and
+    ``last_engineer_id`` names who did the previous visit (a repeat visit): sending someone else
+    forgoes ``Objective.continuity_bonus``.
     ``customer`` (a name or reference, up to 200 characters) and ``address`` (up to 500) are
     for people only: the solver never reads them, the plan's stops carry them so the printed
     day and the engineers' schedules say whom to visit and where.
@@ -72,6 +78,11 @@ class Job(BaseModel):
     sla_tier: str | None = Field(default=None, min_length=1)
     customer: str | None = Field(default=None, max_length=CUSTOMER_MAX_CHARS)
     address: str | None = Field(default=None, max_length=ADDRESS_MAX_CHARS)
+    crew_size: int = Field(default=1, ge=1, le=20)
+    helper_skills: list[SkillRequirement] = Field(default_factory=list)
+    outsourcing_allowed: bool = True
+    zone: Id | None = None
+    last_engineer_id: Id | None = None
     appointment: TimeWindow | None = None
     """The window promised to the customer (``time_windows`` are when the job may be done at
     all): the solver keeps service start inside it, and a plan that does not lists the job in
@@ -89,6 +100,14 @@ class Job(BaseModel):
         clash = set(self.required_engineers) & set(self.excluded_engineers)
         if clash:
             raise ValueError(f"engineers both required and excluded: {sorted(clash)}")
+        if self.duration_by_level and self.crew_size > 1:
+            raise ValueError("duration_by_level is for one-person jobs (a crew works together)")
+        if self.helper_skills and self.crew_size < 2:
+            raise ValueError("helper_skills needs crew_size of 2 or more (who would hold them?)")
+        if self.crew_size > 1 and len(self.required_engineers) == 1:
+            raise ValueError(
+                f"a crew of {self.crew_size} cannot be limited to one required engineer"
+            )
         if self.id in self.after:
             raise ValueError(f"job {self.id!r} cannot come after itself")
         return self

@@ -10,6 +10,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from dispatchopt.models._bounds import Amount
 
 
+class Balance(BaseModel):
+    """Fair days: ``weight`` per hour an engineer's working time (travel plus time on site;
+    ``on="working_time"``) goes beyond the day's fair share, or per job beyond it
+    (``on="jobs"``).
+
+    The fair share is the day's on-site time (each job's duration times its crew size)
+    divided evenly among the engineers (or its job visits, for ``"jobs"``): work then moves
+    from engineers beyond it to ones below it while that costs less than ``weight`` an hour
+    (or a job). ``summary.working_spread_s`` reports the spread it leaves.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    on: Literal["working_time", "jobs"] = "working_time"
+    weight: Amount = Field(gt=0)
+
+
 class Objective(BaseModel):
     """Objective settings with documented defaults.
 
@@ -26,6 +43,14 @@ class Objective(BaseModel):
     ``first_time_fix_weight`` is what a failed first visit costs (a repeat visit, an unhappy
     customer): sending an engineer whose estimated first-time-fix probability for the job is
     ``p`` costs ``weight * (1 - p)``, so better-matched engineers are preferred (0: ignored).
+    ``out_of_territory_cost`` is charged per job a ``territory_mode="soft"`` engineer does
+    outside their territory. ``balance`` (off by default) prices work beyond each engineer's
+    fair share, which pulls the engineers' days together (see :class:`Balance`).
+    ``continuity_bonus`` is what sending the job's ``last_engineer_id`` again is worth: every
+    other engineer (or a provider) doing it costs that much. Provider fees are paid as they
+    are (``Provider.fee``).
+    All these are in the objective's unit (money for ``kind="cost"``; km or hours for the
+    other kinds, like the penalties).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -35,6 +60,9 @@ class Objective(BaseModel):
     non_preferred_penalty: Amount = 25.0
     lateness_weight: Amount = 1.0
     first_time_fix_weight: Amount = 0.0
+    out_of_territory_cost: Amount = 30.0
+    balance: Balance | None = None
+    continuity_bonus: Amount = 0.0
 
 
 class CostTerm(StrEnum):
@@ -54,3 +82,7 @@ class CostTerm(StrEnum):
     NON_PREFERRED_ENGINEER = "non_preferred_engineer"
     FIRST_TIME_FIX = "first_time_fix"
     UNASSIGNED = "unassigned"
+    CONTRACTOR_FEE = "contractor_fee"
+    OUT_OF_TERRITORY = "out_of_territory"
+    BALANCE = "balance"
+    CONTINUITY = "continuity"

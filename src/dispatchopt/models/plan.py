@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.models.appointment import BrokenAppointment
 from dispatchopt.models.rules import UnassignedReason
+from dispatchopt.models.time_window import TimeWindow
 
 
 class PartUse(BaseModel):
@@ -45,7 +46,9 @@ class Stop(BaseModel):
     stage of the job's policy (respond, on site, resolve, ...). ``first_time_fix`` is the estimated
     probability that this engineer fixes it at this visit. ``customer`` and ``address`` are
     copied from the job (``None`` at pickups and for jobs without them) so a plan read on its
-    own still says whom to visit and where.
+    own still says whom to visit and where. ``crew`` lists the engineers on site together at
+    a crew job (``Job.crew_size`` > 1), lead first, on every member's stop; it is empty for a
+    one-person job.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -67,6 +70,19 @@ class Stop(BaseModel):
     first_time_fix: float | None = None
     customer: str | None = None
     address: str | None = None
+    crew: list[str] = Field(default_factory=list)
+
+
+class Outsourced(BaseModel):
+    """A job given to a provider: who does it, for what fee, and the start window they must
+    keep (``None``: any time of the day)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    provider_id: str
+    fee: float
+    window: TimeWindow | None = None
 
 
 class BreakTaken(BaseModel):
@@ -152,6 +168,13 @@ class Summary(BaseModel):
     waiting_s: int
     cost: float
     pickups: int = 0
+    jobs_outsourced: int = 0
+    """Jobs given to providers (``plan.outsourced``); not counted in ``jobs_served``."""
+    working_spread_s: int = 0
+    """Longest minus shortest working time (travel + on site + waiting) over the engineers
+    who serve at least one job."""
+    working_std_s: float = 0.0
+    """Standard deviation (population) of the same working times."""
     sla_compliance: dict[str, float] = Field(default_factory=dict)
     sla_stage_compliance: dict[str, float] = Field(default_factory=dict)
     """% of planned visits meeting each SLA stage a visit can meet (``on_site``, ``resolve``:
@@ -184,6 +207,8 @@ class Plan(BaseModel):
     summary: Summary | None = None
     broken_appointments: list[BrokenAppointment] = Field(default_factory=list)
     """Jobs served outside the window promised to their customer, each with the reason."""
+    outsourced: list[Outsourced] = Field(default_factory=list)
+    """Jobs given to providers instead of routed (``Problem.providers``)."""
 
     def to_json(self, indent: int | None = 2) -> str:
         """The plan JSON other systems read (ISO-8601 datetimes)."""

@@ -15,7 +15,9 @@ from dispatchopt.models.engineer import Engineer
 from dispatchopt.models.job import Job
 from dispatchopt.models.objective import Objective
 from dispatchopt.models.parts import Depot, Part, PartArrival, PartsReadiness, parts_readiness
+from dispatchopt.models.providers import Provider
 from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, SlaStage, sla_due
+from dispatchopt.models.territory import point_of
 from dispatchopt.models.travel import HaversineTravel, TravelSettings
 
 
@@ -32,6 +34,9 @@ class Problem(BaseModel):
     sets of SLA stages, ``sla_tiers`` maps a job's ``sla_tier`` to a policy name, ``sla_mode``
     says whether the on-site due time is a hard or a soft deadline, and ``calendar`` is the
     business calendar business-time stages count on. Semantics: ``docs/parts_and_sla.md``.
+
+    ``providers`` are contractors that take jobs for a fee up to a daily quota (see
+    :class:`~dispatchopt.models.providers.Provider`); their ids must differ from engineers'.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -48,6 +53,7 @@ class Problem(BaseModel):
     sla_tiers: dict[str, str] = Field(default_factory=dict)
     sla_mode: SlaMode = Field(default_factory=SlaMode)
     calendar: BusinessCalendar | None = None
+    providers: list[Provider] = Field(default_factory=list)
     time_zone: str | None = None
     """The IANA zone the day is planned in (``"Europe/Paris"``): plan times are written and
     printed in it, daylight saving included. Default: the calendar's zone, else the fixed UTC
@@ -116,6 +122,7 @@ class Problem(BaseModel):
         errors.extend(self._location_errors())
         errors.extend(self._parts_errors())
         errors.extend(self._sla_errors())
+        errors.extend(self._territory_errors())
         if errors:
             raise ValueError("; ".join(errors))
         return self
@@ -186,6 +193,45 @@ class Problem(BaseModel):
             if job.sla is not None and job.sla_tier is None:
                 errors.append(f"jobs[{i}].sla_tier: a job with an SLA clock needs a tier")
         return errors
+
+    def _territory_errors(self) -> list[str]:
+        """Provider ids are unique and not engineers'; tiers exist; areas can be judged."""
+        errors: list[str] = []
+        _first_index([p.id for p in self.providers], "providers", "id", "provider id", errors)
+        engineer_ids = {e.id for e in self.engineers}
+        for i, prov in enumerate(self.providers):
+            if prov.id in engineer_ids:
+                errors.append(f"providers[{i}].id: {prov.id!r} is also an engineer id")
+            for tier in prov.sla_tiers or []:
+                if tier not in self.sla_tiers:
+                    errors.append(f"providers[{i}].sla_tiers: unknown tier {tier!r}")
+        areas = [e.territory for e in self.engineers] + [p.territory for p in self.providers]
+        if any(t is not None and not isinstance(t, list) for t in areas):
+            for i, job in enumerate(self.jobs):
+                if point_of(job.location) is None:
+                    errors.append(
+                        f"jobs[{i}].location: a territory given as an area needs jobs with "
+                        "lat/lon or x/y, not only a matrix_index"
+                    )
+        return errors
+
+    def fair_share(self) -> float:
+        """The balance term's fair share per engineer (see
+        :class:`~dispatchopt.models.objective.Balance`): seconds on site, or job visits, when
+        the day's jobs (times their crew size) are split evenly among the engineers."""
+        balance = self.objective.balance
+        if balance is None or not self.engineers:
+            return 0.0
+        if balance.on == "jobs":
+            total = float(sum(j.crew_size for j in self.jobs))
+        else:
+            total = sum(j.duration_minutes * 60 * j.crew_size for j in self.jobs)
+        return total / len(self.engineers)
+
+    @cached_property
+    def provider_by_id(self) -> dict[str, Provider]:
+        """Providers keyed by id."""
+        return {p.id: p for p in self.providers}
 
     @cached_property
     def job_by_id(self) -> dict[str, Job]:
@@ -291,6 +337,8 @@ class Problem(BaseModel):
     def warnings(self) -> list[str]:
         """Things that are allowed but probably not meant (a skill nobody holds, ...)."""
         held = {s for e in self.engineers for s in e.skills}
+        held |= {s for p in self.providers for s in p.skills}  # a provider may take the job
+        engineer_ids = {e.id for e in self.engineers}
         tools_anywhere = {t for e in self.engineers for t in e.tools}
         tools_anywhere |= {t for d in self.depots for t in d.tools}
         out = []
@@ -303,6 +351,16 @@ class Problem(BaseModel):
             missing = self.parts_readiness(job).unavailable if job.parts else []
             for sku in missing:
                 out.append(f"jobs[{i}] ({job.id}): part {sku!r} is nowhere in stock or expected")
+            if job.last_engineer_id is not None and job.last_engineer_id not in engineer_ids:
+                out.append(
+                    f"jobs[{i}] ({job.id}): last engineer {job.last_engineer_id!r} is not "
+                    "working today (continuity cannot be kept)"
+                )
+            if job.crew_size > len(self.engineers):
+                out.append(
+                    f"jobs[{i}] ({job.id}): a crew of {job.crew_size} but only "
+                    f"{len(self.engineers)} engineers"
+                )
             for tool in sorted(set(job.tools) - tools_anywhere):
                 out.append(f"jobs[{i}] ({job.id}): tool {tool!r} is in no van and no depot")
         return out

@@ -28,6 +28,11 @@ class Rule(StrEnum):
     PARTS = "parts"
     DEPOT_HOURS = "depot_hours"
     SLA_DEADLINE = "sla_deadline"
+    CREW = "crew"
+    PROVIDER = "provider"
+    PROVIDER_QUOTA = "provider_quota"
+    TERRITORY = "territory"
+    MAX_JOBS = "max_jobs"
 
 
 class UnassignedReason(StrEnum):
@@ -45,3 +50,6 @@ class UnassignedReason(StrEnum):
     AWAITING_PARTS = "awaiting_parts"
     PARTS_UNAVAILABLE = "parts_unavailable"
     SLA_DEADLINE_UNREACHABLE = "sla_deadline_unreachable"
+    NO_CREW_AVAILABLE = "no_crew_available"
+    PROVIDER_QUOTA = "provider_quota"
+    OUTSIDE_TERRITORIES = "outside_territories"

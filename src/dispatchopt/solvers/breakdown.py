@@ -3,8 +3,9 @@
 The terms are the ones :func:`~dispatchopt.solvers.objective.plan_score` sums (one code path),
 so the breakdown adds up to the objective a plan reports. Route-wide terms (working time,
 distance, fixed cost, overtime) belong to the engineer; terms for one visit (SLA and soft-window
-lateness, a non-preferred engineer, first-time-fix risk) and the penalty of a job left out
-belong to the job too.
+lateness, a non-preferred engineer, first-time-fix risk, a job outside a soft territory,
+continuity forgone), a provider's fee and the penalty of a job left out belong to the job too;
+the balance term belongs to each engineer beyond the fair share.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dispatchopt.models import CostTerm, Plan, Problem
-from dispatchopt.solvers.objective import drop_penalty, route_terms
+from dispatchopt.solvers.objective import BALANCE_KEY, drop_penalty, plan_terms, route_terms
 
 
 @dataclass(frozen=True)
 class CostBreakdown:
-    """``total`` = the sum of ``by_term``; ``by_engineer`` and ``by_job`` split the same amounts."""
+    """``total`` = the sum of ``by_term``; ``by_engineer`` and ``by_job`` split the same amounts
+    (``by_engineer`` also holds each provider, by its id, with the fees it is paid)."""
 
     total: float
     by_term: dict[str, float]
@@ -41,6 +43,15 @@ def cost_breakdown(problem: Problem, plan: Plan) -> CostBreakdown:
             book(mine, name, amount)
             if job_id is not None:
                 book(by_job.setdefault(job_id, {}), name, amount)
+    provider_of = {o.job_id: o.provider_id for o in plan.outsourced}
+    for (name, key), amount in plan_terms(problem, plan).items():
+        book(by_term, name, amount)
+        if key is not None and key.startswith(BALANCE_KEY):
+            book(by_engineer.setdefault(key.removeprefix(BALANCE_KEY), {}), name, amount)
+        elif key is not None:
+            # A provider's fee is booked to the provider, as a route's cost to its engineer.
+            book(by_job.setdefault(key, {}), name, amount)
+            book(by_engineer.setdefault(provider_of[key], {}), name, amount)
     for item in plan.unassigned:
         amount = drop_penalty(problem, item.job_id)
         if amount:

@@ -40,6 +40,12 @@ class Feature(StrEnum):
     FIRST_TIME_FIX = "first-time-fix weighting"
     MULTIPLE_SHIFTS = "engineers with several shifts"
     NO_COORDINATES = "locations without coordinates"
+    CREWS = "jobs that need several engineers on site together (crew_size)"
+    PROVIDERS = "third-party providers with quotas and fees"
+    TERRITORIES = "engineer territories"
+    MAX_JOBS = "a maximum number of jobs per engineer"
+    BALANCE = "a balance term (work beyond the fair share is priced)"
+    CONTINUITY = "a continuity bonus for the last engineer"
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,18 @@ def _features(problem: Problem) -> set[Feature]:
             out.add(Feature.SHARED_STOCK)
     if _restricted(problem):
         out.add(Feature.RESTRICTED_ENGINEERS)
+    if any(j.crew_size > 1 for j in jobs):
+        out.add(Feature.CREWS)
+    if problem.providers and jobs:
+        out.add(Feature.PROVIDERS)
+    if any(e.territory is not None for e in engineers):
+        out.add(Feature.TERRITORIES)
+    if any(e.max_jobs is not None for e in engineers):
+        out.add(Feature.MAX_JOBS)
+    if problem.objective.balance is not None:
+        out.add(Feature.BALANCE)
+    if problem.objective.continuity_bonus and any(j.last_engineer_id for j in jobs):
+        out.add(Feature.CONTINUITY)
     return out
 
 

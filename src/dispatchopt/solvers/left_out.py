@@ -76,6 +76,19 @@ def _reason(
     problem: Problem, mats: ProblemMatrices, routes: dict[tuple[str, int], Route], job: Job
 ) -> Unassigned:
     able = [e for e in problem.engineers if may_do(job, e)]
+    done = {e.id: 0 for e in able}
+    for (eid, _), planned in routes.items():
+        if eid in done:
+            done[eid] += len(planned.jobs)
+    capped = [e for e in able if e.max_jobs is not None and done[e.id] >= e.max_jobs]
+    if able and len(capped) == len(able):
+        return Unassigned(
+            job_id=job.id,
+            reason=Why.CAPACITY,
+            detail=f"every engineer who could do it has reached their max_jobs "
+            f"({', '.join(f'{e.id}: {e.max_jobs}' for e in capped[:3])})",
+        )
+    able = [e for e in able if e not in capped]
     candidates = _nearest(mats, routes, job, able)
     best: Place | None = None
     free_s = 0

@@ -1,16 +1,22 @@
 """What a plan costs in its problem's objective, computed from the plan itself.
 
 The same terms the engines price (route costs, overtime, soft-window and SLA lateness, a job
-given to a non-preferred engineer, and what each unplanned job costs), in the objective's own
+given to a non-preferred engineer, a job outside a soft territory, continuity forgone,
+providers' fees, the balance term, and what each unplanned job costs), in the objective's own
 unit (money, km or hours), so strategies can compare plans from different engines.
+
+A crew job's costs are its lead's (the first engineer its stops' ``crew`` names); the other
+members' stops add only their own route time and, outside a soft territory, that cost.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from dispatchopt.models import Job, Plan, Problem, Route
+from dispatchopt.models.eligibility import in_territory
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.models.objective import CostTerm
 from dispatchopt.models.sla import SlaStage
@@ -74,6 +80,16 @@ def route_terms(problem: Problem, route: Route) -> dict[Term, float]:
             key = (str(name), job_id)
             out[key] = out.get(key, 0.0) + amount
 
+    objective = problem.objective
+    soft_area = eng.territory is not None and eng.territory_mode == "soft"
+    for stop in route.jobs:
+        job = problem.job_by_id[stop.job_id]
+        if soft_area and not in_territory(job, eng):
+            add(CostTerm.OUT_OF_TERRITORY, job.id, objective.out_of_territory_cost)
+        lead = not stop.crew or stop.crew[0] == eng.id
+        if lead and job.last_engineer_id is not None and job.last_engineer_id != eng.id:
+            add(CostTerm.CONTINUITY, job.id, objective.continuity_bonus)
+
     if kind == "distance":
         add(CostTerm.DISTANCE, None, route.distance_m / 1000)
         return out
@@ -90,8 +106,9 @@ def route_terms(problem: Problem, route: Route) -> dict[Term, float]:
     add(CostTerm.WORKING_TIME, None, eng.cost_per_hour * work / 3600)
     add(CostTerm.DISTANCE, None, eng.cost_per_km * route.distance_m / 1000)
     add(CostTerm.OVERTIME, None, eng.overtime_cost_per_hour * over / 3600)
-    objective = problem.objective
     for stop in route.jobs:
+        if stop.crew and stop.crew[0] != eng.id:
+            continue  # a crew member's stop: the job's costs are the lead's
         job = problem.job_by_id[stop.job_id]
         priced = priced_sla_stages(problem, job) if job.sla is not None else []
         for stage, due in priced:
@@ -120,18 +137,60 @@ def route_cost(problem: Problem, route: Route) -> float:
     return sum(route_terms(problem, route).values())
 
 
+def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
+    """The terms that belong to the plan as a whole, not to one route: each provider's fee
+    (``contractor_fee``, and ``continuity`` forgone by giving away a job with a last engineer)
+    and the balance term (``Objective.balance``: the weight times each route's working time,
+    travel plus time on site, in hours, or its job count, beyond the fair share); a balance
+    term is keyed by ``BALANCE_KEY`` and the engineer instead of a job."""
+    objective = problem.objective
+    out: dict[Term, float] = {}
+    for given in plan.outsourced:
+        out[(str(CostTerm.CONTRACTOR_FEE), given.job_id)] = given.fee
+        job = problem.job_by_id.get(given.job_id)
+        if job is not None and job.last_engineer_id is not None and objective.continuity_bonus:
+            out[(str(CostTerm.CONTINUITY), given.job_id)] = objective.continuity_bonus
+    balance = objective.balance
+    if balance is not None:
+        share = math.floor(problem.fair_share())
+        for route in plan.routes:
+            done = len(route.jobs) if balance.on == "jobs" else busy_s(route)
+            beyond = max(0.0, done - share)
+            if balance.on == "working_time":
+                beyond /= 3600
+            if beyond:
+                key = (str(CostTerm.BALANCE), f"{BALANCE_KEY}{route.engineer_id}")
+                out[key] = out.get(key, 0.0) + balance.weight * beyond
+    return out
+
+
+BALANCE_KEY = "balance:"
+"""Prefix of the balance term's key in :func:`plan_terms` (followed by the engineer id)."""
+
+
+def busy_s(route: Route) -> float:
+    """Seconds driving or on site (waiting and breaks left out): what the balance term
+    compares between routes."""
+    on_site = sum((s.end - s.start).total_seconds() for s in route.stops)
+    return route.travel_s + on_site
+
+
 def plan_score(problem: Problem, plan: Plan) -> Score:
     """The objective of ``plan`` (lower is better)."""
     dropped = sum(drop_penalty(problem, u.job_id) for u in plan.unassigned)
     cost = sum(route_cost(problem, r) for r in plan.routes)
+    cost += sum(plan_terms(problem, plan).values())
     return Score(total=dropped + cost, dropped=dropped)
 
 
 __all__ = [
+    "BALANCE_KEY",
     "Score",
     "Term",
+    "busy_s",
     "drop_penalty",
     "plan_score",
+    "plan_terms",
     "route_cost",
     "route_terms",
     "weighted_service",

@@ -21,7 +21,8 @@ def summarize(
     ``objective`` is the plan's, recomputed term by term (``cost_breakdown``)."""
     breakdown = cost_breakdown(problem, plan)
     travel = distance = working = overtime = waiting = 0
-    cost = 0.0
+    cost = sum(o.fee for o in plan.outsourced)
+    per_engineer: dict[str, int] = {}
     for route in plan.routes:
         eng = problem.engineer_by_id[route.engineer_id]
         shift = eng.shifts[route.shift_index]
@@ -30,6 +31,8 @@ def summarize(
         travel += route.travel_s
         distance += route.distance_m
         working += work
+        if route.jobs:
+            per_engineer[route.engineer_id] = per_engineer.get(route.engineer_id, 0) + work
         overtime += over
         waiting += sum(s.wait_s for s in route.stops)
         cost += (
@@ -44,7 +47,9 @@ def summarize(
                 late = max(0.0, (stop.start - soft.end).total_seconds())
                 early = max(0.0, (soft.start - stop.start).total_seconds())
                 cost += (soft.late_cost_per_hour * late + soft.early_cost_per_hour * early) / 3600
-    served = sum(len(r.jobs) for r in plan.routes)
+    served = len({s.job_id for r in plan.routes for s in r.jobs})
+    days = list(per_engineer.values())
+    mean = sum(days) / len(days) if days else 0.0
     ftf = [s.first_time_fix for r in plan.routes for s in r.jobs if s.first_time_fix is not None]
     return Summary(
         jobs_total=len(problem.jobs),
@@ -58,6 +63,11 @@ def summarize(
         waiting_s=waiting,
         cost=round(cost, 2),
         pickups=sum(1 for r in plan.routes for s in r.stops if s.kind == "pickup"),
+        jobs_outsourced=len(plan.outsourced),
+        working_spread_s=max(days) - min(days) if days else 0,
+        working_std_s=round((sum((d - mean) ** 2 for d in days) / len(days)) ** 0.5, 1)
+        if days
+        else 0.0,
         sla_compliance=sla_compliance(problem, plan),
         sla_stage_compliance=sla_stage_compliance(plan),
         first_time_fix=round(sum(ftf) / len(ftf), 4) if ftf else None,

@@ -46,6 +46,13 @@ def job_stops(route: Route) -> list[Stop]:
     return [s for s in route.stops if not is_pickup(s)]
 
 
+def is_helper(stop: Stop, engineer_id: str) -> bool:
+    """A crew member's stop other than the lead's (the first engineer the stop's ``crew``
+    names): the lead's rules (skills, restrictions, lock, parts, load) are checked at the
+    lead's stop, a helper's by the crew check."""
+    return bool(stop.crew) and stop.crew[0] != engineer_id
+
+
 @dataclass(frozen=True)
 class Clock:
     """Formats moments in the problem's time zone, with the date only when it is not day one."""
@@ -180,6 +187,7 @@ __all__ = [
     "Context",
     "RouteView",
     "Visit",
+    "is_helper",
     "is_pickup",
     "job_stops",
     "seconds",

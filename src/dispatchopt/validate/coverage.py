@@ -25,6 +25,13 @@ def check_unknown_job(ctx: Context) -> None:
                 f"unassigned lists job {entry.job_id!r}, which is not in the problem",
                 job=entry.job_id,
             )
+    for out in ctx.plan.outsourced:
+        if out.job_id not in ctx.jobs:
+            ctx.report(
+                Rule.UNKNOWN_JOB,
+                f"outsourced lists job {out.job_id!r}, which is not in the problem",
+                job=out.job_id,
+            )
 
 
 def check_unknown_engineer(ctx: Context) -> None:
@@ -40,12 +47,27 @@ def check_unknown_engineer(ctx: Context) -> None:
 
 
 def _served_by(ctx: Context) -> dict[str, list[str]]:
+    """Who serves each job: engineers with a stop at it, and a provider it is given to."""
     served_by: dict[str, list[str]] = {}
     for route in ctx.plan.routes:
         for stop in job_stops(route):
             if stop.job_id in ctx.jobs:
                 served_by.setdefault(stop.job_id, []).append(route.engineer_id)
+    for out in ctx.plan.outsourced:
+        if out.job_id in ctx.jobs:
+            served_by.setdefault(out.job_id, []).append(out.provider_id)
     return served_by
+
+
+def _extra_visits(ctx: Context, job_id: str, servers: list[str]) -> int:
+    """Visits beyond what the job needs: one per crew member, each engineer once; a job given
+    to a provider needs no visit of ours."""
+    outsourced = {o.job_id for o in ctx.plan.outsourced}
+    if job_id in outsourced:
+        return len(servers) - 1
+    crew = ctx.jobs[job_id].crew_size
+    repeats = len(servers) - len(set(servers))
+    return max(len(servers) - crew, repeats)
 
 
 def _listed(ctx: Context) -> dict[str, int]:
@@ -60,12 +82,12 @@ def check_duplicate_job(ctx: Context) -> None:
     """A job served twice, served and also unassigned, or listed twice as unassigned."""
     served_by = _served_by(ctx)
     for job_id, engineers in served_by.items():
-        if len(engineers) > 1:
+        if _extra_visits(ctx, job_id, engineers) > 0:
             ctx.report(
                 Rule.DUPLICATE_JOB,
                 f"served {len(engineers)} times (by {', '.join(engineers)})",
                 job=job_id,
-                amount=len(engineers) - 1,
+                amount=_extra_visits(ctx, job_id, engineers),
                 unit="visits",
             )
     for job_id, count in _listed(ctx).items():

@@ -13,7 +13,7 @@ from dispatchopt.models.parts import (
     required_quantities,
     stock_shortfalls,
 )
-from dispatchopt.validate.context import Context, is_pickup, units
+from dispatchopt.validate.context import Context, is_helper, is_pickup, units
 from dispatchopt.validate.visits import pickup_label
 
 
@@ -109,8 +109,8 @@ def _van(ctx: Context, route: Route, engineer: Engineer) -> None:
                 van[use.sku] = van.get(use.sku, 0) + max(use.quantity, 0)
             continue
         job = ctx.jobs.get(stop.job_id)
-        if job is None:
-            continue
+        if job is None or is_helper(stop, eid):
+            continue  # a crew job's parts and tools come with its lead
         need = required_quantities(job.parts)
         reported: dict[str, int] = {}
         for use in stop.parts:

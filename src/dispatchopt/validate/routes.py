@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dispatchopt.models import BreakTaken, Engineer, Route, Rule, Shift, Stop
-from dispatchopt.validate.context import Context, is_pickup, job_stops, seconds, span
+from dispatchopt.validate.context import Context, is_helper, is_pickup, job_stops, seconds, span
 from dispatchopt.validate.visits import pickup_label
 
 
@@ -232,7 +232,11 @@ def check_capacity(ctx: Context) -> None:
     for route, engineer in ctx.known_routes:
         if engineer.capacity is None:
             continue
-        load = sum(ctx.jobs[s.job_id].demand for s in job_stops(route) if s.job_id in ctx.jobs)
+        load = sum(
+            ctx.jobs[s.job_id].demand
+            for s in job_stops(route)
+            if s.job_id in ctx.jobs and not is_helper(s, route.engineer_id)
+        )
         if load > engineer.capacity:
             ctx.report(
                 Rule.CAPACITY,

@@ -13,7 +13,9 @@ from dispatchopt.validate.coverage import (
     check_unknown_engineer,
     check_unknown_job,
 )
+from dispatchopt.validate.crews import check_crew, check_max_jobs
 from dispatchopt.validate.parts import check_depot_hours, check_parts
+from dispatchopt.validate.providers import check_provider, check_provider_quota
 from dispatchopt.validate.routes import (
     check_break,
     check_capacity,
@@ -21,6 +23,7 @@ from dispatchopt.validate.routes import (
     check_shift,
     check_travel_time,
 )
+from dispatchopt.validate.territories import check_territory
 from dispatchopt.validate.visits import (
     check_appointment,
     check_duration,
@@ -54,6 +57,11 @@ CHECKS: dict[Rule, Check] = {
     Rule.DEPOT_HOURS: check_depot_hours,
     Rule.PRECEDENCE: check_precedence,
     Rule.SLA_DEADLINE: check_sla_deadline,
+    Rule.CREW: check_crew,
+    Rule.TERRITORY: check_territory,
+    Rule.MAX_JOBS: check_max_jobs,
+    Rule.PROVIDER: check_provider,
+    Rule.PROVIDER_QUOTA: check_provider_quota,
 }
 """Every rule's check, keyed by the rule it reports (a test keeps this complete)."""
 

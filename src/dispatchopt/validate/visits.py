@@ -6,21 +6,29 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from dispatchopt.models import Engineer, Job, Rule, Stop
-from dispatchopt.validate.context import Context, is_pickup, job_stops, seconds, span
+from dispatchopt.validate.context import (
+    Context,
+    is_helper,
+    is_pickup,
+    job_stops,
+    seconds,
+    span,
+)
 
 
-def _visits(ctx: Context) -> Iterator[tuple[Job, Stop, Engineer]]:
-    """Each job stop of a known engineer's route whose job the problem knows."""
+def _visits(ctx: Context, *, leads: bool = False) -> Iterator[tuple[Job, Stop, Engineer]]:
+    """Each job stop of a known engineer's route whose job the problem knows (``leads``:
+    crew helpers' stops left out, their rules being the crew check's)."""
     for route, engineer in ctx.known_routes:
         for stop in job_stops(route):
             job = ctx.jobs.get(stop.job_id)
-            if job is not None:
+            if job is not None and not (leads and is_helper(stop, engineer.id)):
                 yield job, stop, engineer
 
 
 def check_skill(ctx: Context) -> None:
     """The engineer holds every skill the job needs, at its level."""
-    for job, _, engineer in _visits(ctx):
+    for job, _, engineer in _visits(ctx, leads=True):
         for req in job.skills:
             held = engineer.skills.get(req.skill)
             if held is None or held < req.level:
@@ -37,7 +45,7 @@ def check_skill(ctx: Context) -> None:
 
 def check_engineer_restriction(ctx: Context) -> None:
     """The engineer is among the required ones (if any) and not excluded."""
-    for job, _, engineer in _visits(ctx):
+    for job, _, engineer in _visits(ctx, leads=True):
         if job.required_engineers and engineer.id not in job.required_engineers:
             ctx.report(
                 Rule.ENGINEER_RESTRICTION,
@@ -56,7 +64,7 @@ def check_engineer_restriction(ctx: Context) -> None:
 
 def check_lock(ctx: Context) -> None:
     """A locked job stays with its engineer, and at its start when the lock names one."""
-    for job, stop, engineer in _visits(ctx):
+    for job, stop, engineer in _visits(ctx, leads=True):
         if job.lock is None:
             continue
         if job.lock.engineer_id != engineer.id:

@@ -4,6 +4,7 @@ from dispatchopt.solvers.compiled.compile import compile_problem
 from dispatchopt.solvers.compiled.data import (
     CompiledJob,
     CompiledProblem,
+    CompiledProvider,
     CompiledVisit,
     Pool,
     Rejection,
@@ -28,6 +29,7 @@ __all__ = [
     "UNITS_PER_KM",
     "CompiledJob",
     "CompiledProblem",
+    "CompiledProvider",
     "CompiledVisit",
     "Pool",
     "Rejection",

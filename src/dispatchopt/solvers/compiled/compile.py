@@ -14,9 +14,16 @@ import numpy as np
 from dispatchopt.matrices import ProblemMatrices, problem_matrices
 from dispatchopt.models import Job, Problem, UnassignedReason
 from dispatchopt.models.parts import required_quantities
-from dispatchopt.solvers.compiled.data import CompiledJob, CompiledProblem, Rejection, Vehicle
+from dispatchopt.models.providers import provider_why_not
+from dispatchopt.solvers.compiled.data import (
+    CompiledJob,
+    CompiledProblem,
+    CompiledProvider,
+    Rejection,
+    Vehicle,
+)
 from dispatchopt.solvers.compiled.depots import depot_visits, parts_verdict, van_stock
-from dispatchopt.solvers.compiled.eligibility import Fleet, allowed_vehicles
+from dispatchopt.solvers.compiled.eligibility import Fleet, allowed_vehicles, crew_helpers
 from dispatchopt.solvers.compiled.timebase import OPEN_END, Timebase
 from dispatchopt.solvers.compiled.units import (
     LOCK_PENALTY_FACTOR,
@@ -57,30 +64,49 @@ def compile_problem(
     vans = van_stock(problem, by_point)
     fleet = Fleet(problem, by_point, mats)
 
+    providers = [
+        CompiledProvider(
+            p.id,
+            0 if p.earliest_start is None else max(0, clock.seconds(p.earliest_start)),
+            p.max_jobs,
+        )
+        for p in problem.providers
+    ]
     compiled_jobs: list[CompiledJob] = []
     rejected: list[Rejection] = []
+    helpers_of: dict[str, list[int]] = {}
     for job in jobs_in_order:
         service = fleet.service(job)
-        verdict = allowed_vehicles(fleet, job, _windows(job, clock), service)
+        job_windows = _windows(job, clock)
+        verdict = allowed_vehicles(fleet, job, job_windows, service)
         if not isinstance(verdict, Rejection):
             verdict = parts_verdict(problem, job, verdict, vans, by_point, clock)
+        if not isinstance(verdict, Rejection) and job.crew_size > 1:
+            helpers = crew_helpers(fleet, job, verdict[0], verdict[1], service)
+            if isinstance(helpers, Rejection):
+                verdict = helpers
+            else:
+                helpers_of[job.id] = helpers
+        takers = _takers(problem, job, job_windows, mandatory_units)
         if isinstance(verdict, Rejection):
-            rejected.append(verdict)
-            continue
+            if not takers:
+                rejected.append(verdict)
+                continue
+            verdict = ([], job_windows)  # only a provider can take it
         allowed, wins = verdict
+        compiled = _compile_job(
+            fleet, job, len(compiled_jobs), allowed, wins, clock, mandatory_units
+        )
         compiled_jobs.append(
-            _compile_job(
-                fleet,
-                job,
-                len(compiled_jobs),
-                allowed,
-                wins,
-                clock,
-                mandatory_units,
+            replace(
+                compiled,
+                providers=tuple(k for k, _ in takers),
+                fees=tuple(f for _, f in takers),
             )
         )
 
     rejected, compiled_jobs = _drop_orphaned_successors(problem, rejected, compiled_jobs)
+    compiled_jobs = _with_crew_copies(problem, compiled_jobs, helpers_of)
     skus = sorted({sku for j in compiled_jobs for sku, _ in j.parts})
     tools = sorted({t for j in compiled_jobs for t in j.tools})
     pools, visits = depot_visits(problem, compiled_jobs, skus, tools, len(by_point), clock, mats)
@@ -96,7 +122,7 @@ def compile_problem(
         replace(v, start_node=place_node[v.start_node], end_node=place_node[v.end_node])
         for v in by_point
     ]
-    node_of = {j.job_id: j.node for j in compiled_jobs}
+    node_of = {j.job_id: j.node for j in compiled_jobs if j.crew_lead is None}
     precedences = []
     for j in compiled_jobs:
         for pred in problem.job_by_id[j.job_id].after:
@@ -130,8 +156,62 @@ def compile_problem(
         van_stock=vans,
         tools=tools,
         van_tools=[frozenset(problem.engineer_by_id[v.engineer_id].tools) for v in vehicles],
+        providers=providers,
         seed=seed,
     )
+
+
+def _takers(
+    problem: Problem, job: Job, wins: list[tuple[int, int]], mandatory_units: int
+) -> list[tuple[int, int]]:
+    """``(provider index, cost in objective units)`` for each provider that may take ``job``
+    (none when its windows are empty). The cost is the fee plus, for a job with a last
+    engineer, the continuity bonus forgone."""
+    if not wins or not problem.providers:
+        return []
+    objective = problem.objective
+    forgone = objective.continuity_bonus if job.last_engineer_id is not None else 0.0
+    return [
+        (k, penalty_units(problem, provider.fee_for(job) + forgone))
+        for k, provider in enumerate(problem.providers)
+        if provider_why_not(job, provider) is None
+    ]
+
+
+def _with_crew_copies(
+    problem: Problem, jobs: list[CompiledJob], helpers_of: dict[str, list[int]]
+) -> list[CompiledJob]:
+    """``jobs`` followed by one copy node per crew member beyond the lead: same windows and
+    time on site, the helpers' vehicles, and no cost, load, parts or tools of their own."""
+    out = list(jobs)
+    copies: list[CompiledJob] = []
+    for i, lead in enumerate(jobs):
+        helpers = helpers_of.get(lead.job_id)
+        if helpers is None or not lead.allowed:
+            continue
+        nodes = []
+        for _ in range(problem.job_by_id[lead.job_id].crew_size - 1):
+            node = len(jobs) + len(copies)
+            nodes.append(node)
+            copies.append(
+                replace(
+                    lead,
+                    node=node,
+                    allowed=tuple(helpers),
+                    demand=0,
+                    penalty=0,
+                    soft_window=None,
+                    parts=(),
+                    sla_due=None,
+                    sla_late_cost_per_s=0,
+                    tools=(),
+                    crew_lead=lead.node,
+                    providers=(),
+                    fees=(),
+                )
+            )
+        out[i] = replace(lead, crew=tuple(nodes))
+    return out + copies
 
 
 def _departure_spans(
@@ -141,8 +221,8 @@ def _departure_spans(
     (so pricing that span is safe), narrowed to a hinted span where one is given."""
     out: dict[int, tuple[int, int]] = {}
     for job in jobs:
-        lo = job.windows[0][0] + min(job.service)
-        hi = job.windows[-1][1] + max(job.service)
+        lo = job.windows[0][0] + min(job.service, default=0)
+        hi = job.windows[-1][1] + max(job.service, default=0)
         if job.job_id in hints:
             h_lo, h_hi = hints[job.job_id]
             lo, hi = max(lo, h_lo), min(hi, h_hi) if hi < OPEN_END else h_hi

@@ -66,6 +66,30 @@ class CompiledJob:
     sla_stages: tuple[tuple[str, int, str | None], ...] = ()
     """Every SLA stage as (name, due second, ``"start"``/``"end"``/``None``: what meets it)."""
     tools: tuple[str, ...] = ()
+    crew: tuple[int, ...] = ()
+    """On a crew job's lead node: the nodes of the other members' copies (same job id)."""
+    crew_lead: int | None = None
+    """On a crew member's copy node: the lead's node (the copy carries no cost of its own)."""
+    providers: tuple[int, ...] = ()
+    """Indices into ``CompiledProblem.providers`` of the providers that may take the job."""
+    fees: tuple[int, ...] = ()
+    """What giving the job to each of ``providers`` costs, in objective units (the fee, plus
+    the continuity bonus forgone when the job has a last engineer)."""
+
+    @property
+    def is_copy(self) -> bool:
+        """True for a crew member's copy node (not the job's lead)."""
+        return self.crew_lead is not None
+
+
+@dataclass(frozen=True)
+class CompiledProvider:
+    """A third-party provider as the engines see it: a virtual vehicle with no travel, that
+    starts no job before ``ready`` and takes at most ``max_jobs``."""
+
+    provider_id: str
+    ready: int
+    max_jobs: int
 
 
 @dataclass(frozen=True)
@@ -132,6 +156,7 @@ class CompiledProblem:
     departures: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Node -> the span its departure is expected in (from an earlier plan), for rush hours."""
     van_tools: list[frozenset[str]] = field(default_factory=list)
+    providers: list[CompiledProvider] = field(default_factory=list)
     seed: int = 0
     """The seed the job order was shuffled with (0: the problem's order); heuristics that make
     random choices on this data draw from it too."""
@@ -153,6 +178,16 @@ class CompiledProblem:
     def at(self, seconds: int) -> datetime:
         """The moment of engine second ``seconds``."""
         return self.clock.at(seconds)
+
+    @property
+    def leads(self) -> list[CompiledJob]:
+        """The jobs themselves: every compiled job but crew members' copies."""
+        return [j for j in self.jobs if j.crew_lead is None]
+
+    @property
+    def has_crews(self) -> bool:
+        """True when some job needs several engineers on site together."""
+        return any(j.crew for j in self.jobs)
 
     def visit_at(self, node: int) -> CompiledVisit | None:
         """The depot visit at ``node``, if it is one."""
@@ -208,4 +243,12 @@ class CompiledProblem:
         return out
 
 
-__all__ = ["CompiledJob", "CompiledProblem", "CompiledVisit", "Pool", "Rejection", "Vehicle"]
+__all__ = [
+    "CompiledJob",
+    "CompiledProblem",
+    "CompiledProvider",
+    "CompiledVisit",
+    "Pool",
+    "Rejection",
+    "Vehicle",
+]

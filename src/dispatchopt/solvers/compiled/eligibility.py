@@ -11,7 +11,12 @@ import numpy.typing as npt
 
 from dispatchopt.matrices import ProblemMatrices
 from dispatchopt.models import Job, Problem, UnassignedReason
-from dispatchopt.models.eligibility import holds_skills, restriction_of
+from dispatchopt.models.eligibility import (
+    holds_skills,
+    restriction_of,
+    territory_bars,
+    why_not_helper,
+)
 from dispatchopt.solvers.compiled.data import Rejection, Vehicle
 
 
@@ -144,6 +149,15 @@ def allowed_vehicles(
             UnassignedReason.ENGINEER_RESTRICTIONS,
             "the engineers with the right skills are excluded or not among the required ones",
         )
+    if any(e.territory is not None for e in fleet.engineers):
+        permitted = [i for i in permitted if not territory_bars(job, fleet.engineers[i])]
+        if not permitted:
+            return Rejection(
+                job.id,
+                UnassignedReason.OUTSIDE_TERRITORIES,
+                "it lies outside the territory of every engineer who could do it, and they "
+                "never leave theirs",
+            )
     loadable = permitted
     if job.demand:
         room = fleet.capacity[np.asarray(permitted, dtype=np.int64)] >= job.demand
@@ -171,4 +185,29 @@ def allowed_vehicles(
     return reachable, wins
 
 
-__all__ = ["Fleet", "allowed_vehicles"]
+def crew_helpers(
+    fleet: Fleet,
+    job: Job,
+    leads: list[int],
+    wins: list[tuple[int, int]],
+    service: tuple[int, ...],
+) -> list[int] | Rejection:
+    """The vehicles that could join ``job``'s crew besides its lead (``why_not_helper`` and
+    reachable in time), or why no full crew can be found: some lead in ``leads`` must leave
+    ``crew_size - 1`` other engineers among them."""
+    able = [i for i, eng in enumerate(fleet.engineers) if why_not_helper(job, eng) is None]
+    helpers = fleet.reachable(able, fleet.mats.job_point[job.id], service, wins) if able else []
+    helper_engineers = {fleet.vehicles[i].engineer_id for i in helpers}
+    need = job.crew_size - 1
+    if any(len(helper_engineers - {fleet.vehicles[i].engineer_id}) >= need for i in leads):
+        return helpers
+    needs = ", ".join(f"{r.skill}>={r.level}" for r in job.helper_skills) or "none"
+    return Rejection(
+        job.id,
+        UnassignedReason.NO_CREW_AVAILABLE,
+        f"needs {job.crew_size} engineers on site together, but besides a lead only "
+        f"{len(helper_engineers)} could join (helper skills: {needs})",
+    )
+
+
+__all__ = ["Fleet", "allowed_vehicles", "crew_helpers"]

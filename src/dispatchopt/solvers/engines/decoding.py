@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatchopt.models import Route, SlaStageOutcome, Unassigned, UnassignedReason
+from dispatchopt.models import (
+    Outsourced,
+    Route,
+    SlaStageOutcome,
+    TimeWindow,
+    Unassigned,
+    UnassignedReason,
+)
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.models.plan import PartUse
-from dispatchopt.solvers.compiled import CompiledJob, CompiledProblem
+from dispatchopt.solvers.compiled import OPEN_END, CompiledJob, CompiledProblem
 
 
 def _short_skus(cp: CompiledProblem, routes: list[Route]) -> dict[str, int]:
@@ -129,6 +136,62 @@ def _first_time_fix(cp: CompiledProblem, job_id: str, engineer_id: str) -> float
     return round(first_time_fix(job.skills, job.parts, eng.skills, on_hand), 4)
 
 
+def outsourced_entry(cp: CompiledProblem, job: CompiledJob, provider: int) -> Outsourced:
+    """``job`` given to provider number ``provider``: its fee, and the first of the job's start
+    windows still open at the provider's lead time (the day's horizon closes an open one)."""
+    compiled = cp.providers[provider]
+    domain = cp.problem.provider_by_id[compiled.provider_id]
+    lo, hi = job.windows[0]
+    for a, b in job.windows:
+        if b >= compiled.ready:
+            lo, hi = a, b
+            break
+    lo = max(lo, compiled.ready)
+    hi = cp.horizon if hi >= OPEN_END else max(hi, lo)
+    return Outsourced(
+        job_id=job.job_id,
+        provider_id=compiled.provider_id,
+        fee=domain.fee_for(cp.problem.job_by_id[job.job_id]),
+        window=TimeWindow(start=cp.at(lo), end=cp.at(max(hi, lo))),
+    )
+
+
+def with_crews(cp: CompiledProblem, routes: list[Route]) -> list[Route]:
+    """``routes`` with each crew job's stops naming the crew: the engineer at the lead's node
+    first, then the members in copy order (the stops are matched by vehicle and start)."""
+    if not cp.has_crews:
+        return routes
+    crews: dict[str, list[str]] = {}
+    for route in routes:
+        for stop in route.jobs:
+            if cp.problem.job_by_id[stop.job_id].crew_size > 1:
+                crews.setdefault(stop.job_id, []).append(route.engineer_id)
+    leads = lead_engineers(cp, routes)
+    out = []
+    for route in routes:
+        stops = []
+        for stop in route.stops:
+            crew = crews.get(stop.job_id) if stop.kind == "job" else None
+            if crew:
+                lead = leads.get(stop.job_id, crew[0])
+                ordered = [lead] + sorted(e for e in crew if e != lead)
+                stop = stop.model_copy(update={"crew": ordered})
+            stops.append(stop)
+        out.append(route.model_copy(update={"stops": stops}))
+    return out
+
+
+def lead_engineers(cp: CompiledProblem, routes: list[Route]) -> dict[str, str]:
+    """Who leads each crew job in ``routes``: decoders mark the lead's stop by putting the
+    lead first in its ``crew`` (or, before that, by an empty crew on a helper's stop)."""
+    out: dict[str, str] = {}
+    for route in routes:
+        for stop in route.jobs:
+            if stop.crew and stop.crew[0] == route.engineer_id:
+                out[stop.job_id] = route.engineer_id
+    return out
+
+
 def unassigned_jobs(
     cp: CompiledProblem, served: set[str], routes: list[Route] | None = None
 ) -> list[Unassigned]:
@@ -138,11 +201,35 @@ def unassigned_jobs(
     }
     short = _short_skus(cp, routes or [])
     for job in cp.jobs:
-        if job.job_id in served:
+        if job.job_id in served or job.is_copy:
             continue
         domain_job = cp.problem.job_by_id[job.job_id]
         missing = [sku for sku, q in job.parts if short.get(sku, q) < q]
-        if missing:
+        if not job.allowed and job.providers:
+            cheapest = min(job.fees)
+            if domain_job.optional and cheapest > job.penalty:
+                found[job.job_id] = Unassigned(
+                    job_id=job.job_id,
+                    reason=UnassignedReason.NOT_WORTH_ITS_PENALTY,
+                    detail="only a provider could take it, and its fee is more than its "
+                    f"penalty ({domain_job.penalty:g})",
+                )
+            else:
+                names = ", ".join(cp.providers[k].provider_id for k in job.providers)
+                found[job.job_id] = Unassigned(
+                    job_id=job.job_id,
+                    reason=UnassignedReason.PROVIDER_QUOTA,
+                    detail=f"none of our engineers can take it and the providers who could "
+                    f"({names}) have no room left in their daily quota",
+                )
+        elif job.crew:
+            found[job.job_id] = Unassigned(
+                job_id=job.job_id,
+                reason=UnassignedReason.NO_CREW_AVAILABLE,
+                detail=f"no {domain_job.crew_size} engineers who could do it together are "
+                "free at the same time",
+            )
+        elif missing:
             found[job.job_id] = Unassigned(
                 job_id=job.job_id,
                 reason=UnassignedReason.AWAITING_PARTS,
@@ -165,4 +252,10 @@ def unassigned_jobs(
     return [found[j.id] for j in cp.problem.jobs if j.id in found]
 
 
-__all__ = ["job_stop_details", "unassigned_jobs"]
+__all__ = [
+    "job_stop_details",
+    "lead_engineers",
+    "outsourced_entry",
+    "unassigned_jobs",
+    "with_crews",
+]

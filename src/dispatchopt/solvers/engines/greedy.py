@@ -2,20 +2,23 @@
 
 Jobs are taken in order of their earliest possible start (locked jobs first); each is appended
 to the route of the engineer who is nearest to it and can still keep every hard rule, with a
-detour to a depot first when the van lacks a part. No job is ever moved once placed. This is the
+detour to a depot first when the van lacks a part. A crew job takes the nearest lead and the
+nearest helpers who can all start together; a job no engineer (or no crew) can take goes to the
+cheapest provider with room in its quota. No job is ever moved once placed. This is the
 baseline that optimised plans are compared against.
 """
 
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dispatchopt.models import BreakTaken, Plan, Problem, Route, Stop
+from dispatchopt.models import BreakTaken, Outsourced, Plan, Problem, Route, Stop
 from dispatchopt.models.plan import PartUse
 from dispatchopt.solvers.capabilities import Capabilities
 from dispatchopt.solvers.compiled import (
@@ -25,7 +28,13 @@ from dispatchopt.solvers.compiled import (
     Vehicle,
     compile_problem,
 )
-from dispatchopt.solvers.engines.decoding import job_stop_details, retimed, unassigned_jobs
+from dispatchopt.solvers.engines.decoding import (
+    job_stop_details,
+    outsourced_entry,
+    retimed,
+    unassigned_jobs,
+    with_crews,
+)
 from dispatchopt.solvers.progress import ProgressCallback
 from dispatchopt.solvers.stop import Deadline
 from dispatchopt.solvers.summary import summarize
@@ -191,7 +200,20 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
     for before, after, _ in cp.precedences:
         node_preds[after].append(before)
     fleet = _FleetArrays(cp, states)
-    waiting = sorted(cp.jobs, key=lambda j: (j.lock_start is None, j.windows[0][0], j.node))
+    caps = {e.id: e.max_jobs for e in problem.engineers if e.max_jobs is not None}
+    done: dict[str, int] = {}
+    quota = [p.max_jobs for p in cp.providers]
+    outsourced: list[Outsourced] = []
+
+    def full(v: int) -> bool:
+        eid = cp.vehicles[v].engineer_id
+        return eid in caps and done.get(eid, 0) >= caps[eid]
+
+    # In order of earliest start (a route only grows at its end); among jobs that open at
+    # the same time crew jobs go first, since they need several free diaries at once.
+    waiting = sorted(
+        cp.leads, key=lambda j: (j.lock_start is None, j.windows[0][0], not j.crew, j.node)
+    )
     progress = True
     while waiting and progress:
         progress = False
@@ -203,11 +225,31 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
                 continue
             progress = True
             release = max((end_of[p] for p in preds), default=0)
+            if job.crew:
+                crew = _place_crew(cp, job, states, release, full)
+                if crew is not None:
+                    for sku, q in job.parts:  # the lead's van carries them (no detour)
+                        crew[0][1].van[sku] -= q
+                    crew[0][1].load += job.demand
+                    for v, trial in crew:
+                        states[v] = trial
+                        fleet.update(v, trial)
+                        done[cp.vehicles[v].engineer_id] = (
+                            done.get(cp.vehicles[v].engineer_id, 0) + 1
+                        )
+                    end_of[job.node] = crew[0][1].legs[-1].end
+                    served.add(job.job_id)
+                    continue
             target = _Target(job.node, job.windows, 0, job.job_id)
             best: tuple[tuple[int, int, int], _State, int | None] | None = None
-            for first_leg, v, pool in _candidates(cp, job, states, shelves, pool_visit, fleet):
+            candidates = (
+                [] if job.crew else _candidates(cp, job, states, shelves, pool_visit, fleet)
+            )
+            for first_leg, v, pool in candidates:
                 if best is not None and first_leg > best[0][0]:
                     break  # the nearest feasible engineer is known: the rest are farther
+                if full(v):
+                    continue
                 st = states[v]
                 travel = cp.travel(v)
                 trial = _copy(st)
@@ -233,7 +275,19 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
                 key = (first_leg, trial.legs[-1].start, v)
                 if best is None or key < best[0]:
                     best = (key, trial, pool)
-            if best is None:
+            taker = _provider_for(job, quota)
+            if best is None or (
+                taker is not None and _dearer_than_fee(cp, states, best, job, taker)
+            ):
+                if taker is not None:
+                    quota[taker] -= 1
+                    given = outsourced_entry(cp, job, taker)
+                    outsourced.append(given)
+                    served.add(job.job_id)
+                    opens = job.windows[0][0]
+                    if given.window is not None:
+                        opens = cp.clock.seconds(given.window.start)
+                    end_of[job.node] = opens + max(job.service, default=0)
                 continue
             _, trial, pool = best
             v = best[0][2]
@@ -246,6 +300,7 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
             for sku, q in job.parts:
                 trial.van[sku] -= q
             trial.load += job.demand
+            _count(done, cp.vehicles[v])
             states[v] = trial
             fleet.update(v, trial)
             end_of[job.node] = trial.legs[-1].end
@@ -254,11 +309,107 @@ def plan_greedy(cp: CompiledProblem) -> Plan:
     routes = [
         retimed(cp, _route(cp, st, cp.travel(v)), v) for v, st in enumerate(states) if st.legs
     ]
-    plan = Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
+    routes = with_crews(cp, routes)
+    plan = Plan(
+        routes=routes,
+        unassigned=unassigned_jobs(cp, served, routes),
+        outsourced=sorted(outsourced, key=lambda o: o.job_id),
+    )
     plan.summary = summarize(
         problem, plan, solver=NAME, solve_seconds=_time.perf_counter() - started
     )
     return plan
+
+
+def _count(done: dict[str, int], vehicle: Vehicle) -> None:
+    """One more job for the vehicle's engineer (``max_jobs`` counts over all shifts)."""
+    done[vehicle.engineer_id] = done.get(vehicle.engineer_id, 0) + 1
+
+
+def _dearer_than_fee(
+    cp: CompiledProblem,
+    states: list[_State],
+    best: tuple[tuple[int, int, int], _State, int | None],
+    job: CompiledJob,
+    provider: int,
+) -> bool:
+    """True when serving ``job`` as ``best`` places it costs more than the provider's fee:
+    the engineer's time from where they were to the end of the job, and the drive, priced
+    at their rates (the rule of thumb ignores the way home)."""
+    (_, _, v), trial, _ = best
+    veh, before = cp.vehicles[v], states[v]
+    added: float = (trial.time - before.time) * veh.span_cost_per_s
+    added += float(cp.distance()[before.node, job.node]) * veh.cost_per_m
+    return job.fees[job.providers.index(provider)] < added
+
+
+def _provider_for(job: CompiledJob, quota: list[int]) -> int | None:
+    """The cheapest provider that may take ``job`` and has room left (ties: the first)."""
+    open_ = [(fee, k) for k, fee in zip(job.providers, job.fees, strict=True) if quota[k] > 0]
+    return min(open_)[1] if open_ else None
+
+
+CREW_LEADS_TRIED = 3
+"""Lead candidates (nearest first) the greedy crew placement tries before giving up."""
+
+
+def _place_crew(
+    cp: CompiledProblem,
+    job: CompiledJob,
+    states: list[_State],
+    release: int,
+    full: Callable[[int], bool],
+) -> list[tuple[int, _State]] | None:
+    """A lead and ``crew_size - 1`` helpers (different engineers) who can all start ``job``
+    at the same moment: the earliest each can start alone, then all at the latest of those
+    (and later while a window or a break moves someone on). ``None``: no such crew now."""
+    copies = [cp.jobs[n] for n in job.crew]
+
+    def alone(v: int, node: int, not_before: int) -> _State | None:
+        trial = _copy(states[v])
+        target = _Target(node, job.windows, job.service[v], job.job_id)
+        return trial if _append(trial, target, cp.travel(v), not_before) else None
+
+    def equipped(v: int) -> bool:
+        st = states[v]
+        has_parts = all(st.van.get(sku, 0) >= q for sku, q in job.parts)
+        room = st.vehicle.capacity is None or st.load + job.demand <= st.vehicle.capacity
+        return has_parts and room and set(job.tools) <= st.tools
+
+    def starts(pool: tuple[int, ...], node: int) -> list[tuple[int, int]]:
+        out = []
+        for v in pool:
+            if full(v) or (node == job.node and not equipped(v)):
+                continue
+            trial = alone(v, node, release)
+            if trial is not None:
+                out.append((trial.legs[-1].start, v))
+        return sorted(out)
+
+    leads = starts(job.allowed, job.node)
+    helpers = starts(copies[0].allowed, copies[0].node) if copies else []
+    for _, lead in leads[:CREW_LEADS_TRIED]:
+        taken = {cp.vehicles[lead].engineer_id}
+        members = [(lead, job.node)]
+        for _, v in helpers:
+            if len(members) == len(copies) + 1:
+                break
+            if cp.vehicles[v].engineer_id not in taken:
+                taken.add(cp.vehicles[v].engineer_id)
+                members.append((v, copies[len(members) - 1].node))
+        if len(members) < len(copies) + 1:
+            return None
+        at = release
+        for _ in range(4):
+            trials = [alone(v, node, at) for v, node in members]
+            if any(t is None for t in trials):
+                break
+            placed = [(v, t) for (v, _), t in zip(members, trials, strict=True) if t is not None]
+            begins = {t.legs[-1].start for _, t in placed}
+            if len(begins) == 1:
+                return placed
+            at = max(begins)
+    return None
 
 
 class _FleetArrays:
@@ -387,6 +538,8 @@ def _route(cp: CompiledProblem, st: _State, travel: npt.NDArray[np.int32]) -> Ro
             if job is None
             else job_stop_details(cp, job, veh.engineer_id, leg.start, leg.end)
         )
+        if job is not None and job.crew:
+            details["crew"] = [veh.engineer_id]  # the lead; with_crews adds the members
         stops.append(
             Stop(
                 job_id=tgt.job_id,

@@ -28,9 +28,20 @@ from dispatchopt.solvers.summary import summarize
 
 DECOMPOSE_FROM_JOBS = 300
 """From this many jobs on, one search over the whole day improves too slowly (issue 8)."""
-TIED_ACROSS_ROUTES = frozenset({Feature.PRECEDENCE, Feature.SHARED_STOCK, Feature.NO_COORDINATES})
+TIED_ACROSS_ROUTES = frozenset(
+    {
+        Feature.PRECEDENCE,
+        Feature.SHARED_STOCK,
+        Feature.NO_COORDINATES,
+        Feature.CREWS,
+        Feature.PROVIDERS,
+        Feature.BALANCE,
+    }
+)
 """What a group cannot plan on its own: a job that must follow one in another group's route,
-shelf stock other groups draw on too, and (for the grouping by angle) missing coordinates."""
+shelf stock other groups draw on too, (for the grouping by angle) missing coordinates, a crew
+whose members' routes may fall in different groups, providers' quotas that every group draws
+on, and a balance term that compares every route with every other."""
 
 
 def why_not_decompose(caps: Capabilities) -> str | None:

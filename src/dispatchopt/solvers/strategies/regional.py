@@ -30,6 +30,7 @@ from dispatchopt.solvers.strategies.regions import (
     region_problem,
     split_regions,
     tied_to_engineers,
+    why_not_split,
 )
 from dispatchopt.solvers.summary import summarize
 
@@ -136,6 +137,9 @@ def regional(
     offers = _offers(problem, plans, border)
     offered = sum(len(o) for o in offers.values())
     notes = [f"{len(planned)} regions planned, {offered} jobs offered to a neighbour"]
+    whole = why_not_split(problem)
+    if whole is not None and len(problem.engineers) > 1:
+        notes.append(f"not split into regions: {whole}")
     if late:
         notes.append(f"not back in time, planned by greedy: {', '.join(late)}")
     merging = MERGE_RESERVE_S + MERGE_RESERVE_S_PER_JOB * len(problem.jobs)
@@ -356,13 +360,15 @@ def _merge(problem: Problem, plans: Sequence[Plan]) -> Plan:
     a job in no region's plan (a region's solve lost it) is a solver bug, raised."""
     routes: dict[str, Route] = {r.engineer_id: r for p in plans for r in p.routes}
     left: dict[str, Unassigned] = {u.job_id: u for p in plans for u in p.unassigned}
-    served = {s.job_id for r in routes.values() for s in r.jobs}
+    outsourced = sorted((o for p in plans for o in p.outsourced), key=lambda o: o.job_id)
+    served = {s.job_id for r in routes.values() for s in r.jobs} | {o.job_id for o in outsourced}
     lost = [j.id for j in problem.jobs if j.id not in served and j.id not in left]
     if lost:
         raise SolverError(f"the regions' plans lost {len(lost)} jobs (first: {lost[0]})")
     return Plan(
         routes=[routes[e.id] for e in problem.engineers if e.id in routes],
         unassigned=[left[j.id] for j in problem.jobs if j.id in left],
+        outsourced=outsourced,
     )
 
 

@@ -46,7 +46,10 @@ def whole_day(
             SolveProgress(time.perf_counter() - started, deadline.remaining(), base_score.total, 1)
         )
     start = initial
-    if start is None and engine.name == "ortools" and len(compiled.jobs) >= WARM_FROM_GREEDY_JOBS:
+    big = len(compiled.jobs) >= WARM_FROM_GREEDY_JOBS
+    if start is None and engine.name == "ortools" and (big or compiled.has_crews):
+        # OR-Tools inserts one node at a time, so it seldom adds a crew job (every member at
+        # once) itself: it starts from the greedy crews and moves them.
         start = base
     plan = engine.solve(compiled, deadline=deadline, seed=seed, initial=start, progress=progress)
     if plan_score(problem, plan) <= base_score:

@@ -10,8 +10,10 @@ from dispatchopt.solvers.compiled import CompiledProblem
 from dispatchopt.solvers.engines.decoding import (
     arrival_after,
     job_stop_details,
+    outsourced_entry,
     retimed,
     unassigned_jobs,
+    with_crews,
 )
 from dispatchopt.solvers.engines.ortools.model import RoutingBuild
 
@@ -112,6 +114,7 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
                     travel_s=leg,
                     distance_m=int(distance[prev_node, node]),
                     wait_s=start - arrival,
+                    crew=[veh.engineer_id] if job.crew else [],
                     **job_stop_details(cp, job, veh.engineer_id, start, end),
                 )
             )
@@ -124,7 +127,20 @@ def decode(cp: CompiledProblem, build: RoutingBuild, assignment: pywrapcp.Assign
     ]
     # A route left with no stop (it only went to a depot for nothing) is no route at all.
     routes = [r for r in routes if r.stops]
-    return Plan(routes=routes, unassigned=unassigned_jobs(cp, served, routes))
+    outsourced = []
+    for k in range(len(cp.providers)):
+        index = assignment.Value(routing.NextVar(routing.Start(len(cp.vehicles) + k)))
+        while not routing.IsEnd(index):
+            job = cp.jobs[build.manager.IndexToNode(index)]
+            outsourced.append(outsourced_entry(cp, job, k))
+            served.add(job.job_id)
+            index = assignment.Value(routing.NextVar(index))
+    routes = with_crews(cp, routes)
+    return Plan(
+        routes=routes,
+        unassigned=unassigned_jobs(cp, served, routes),
+        outsourced=sorted(outsourced, key=lambda o: o.job_id),
+    )
 
 
 def _without_idle_pickups(cp: CompiledProblem, route: Route, vehicle: int) -> Route:

@@ -17,6 +17,7 @@ from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers.capabilities import Capabilities, Feature
 from dispatchopt.solvers.compiled import CompiledProblem, compile_problem, objective_scale
 from dispatchopt.solvers.engines.decoding import unassigned_jobs
+from dispatchopt.solvers.engines.greedy import plan_greedy
 from dispatchopt.solvers.engines.ortools.decode import decode
 from dispatchopt.solvers.engines.ortools.model import RoutingBuild, build_routing_model
 from dispatchopt.solvers.engines.ortools.params import (
@@ -147,6 +148,8 @@ def search(
     started = time.perf_counter()
     config = config or SearchConfig()
     problem = cp.problem
+    if cp.jobs and not cp.vehicles and cp.providers:
+        return plan_greedy(cp)  # nothing to route: providers take what they may
     if not cp.jobs or not cp.vehicles:
         plan = Plan(routes=[], unassigned=unassigned_jobs(cp, set()))
         plan.summary = summarize(
@@ -255,11 +258,12 @@ def start_from_plan(cp: CompiledProblem, plan: Plan) -> Start:
     """``plan``'s routes as a :class:`Start`, with the times the plan gives (see
     :func:`routes_from_plan` for which stops are kept)."""
     vehicle_of = {(v.engineer_id, v.shift_index): i for i, v in enumerate(cp.vehicles)}
-    node_of = {j.job_id: j.node for j in cp.jobs}
+    node_of = {j.job_id: j.node for j in cp.jobs if not j.is_copy}
+    copies = {j.job_id: list(j.crew) for j in cp.jobs if j.crew}
     visits: dict[tuple[int, str], list[int]] = {}
     for visit in cp.visits:
         visits.setdefault((visit.vehicle, visit.depot_id), []).append(visit.node)
-    out: list[list[int]] = [[] for _ in cp.vehicles]
+    out: list[list[int]] = [[] for _ in range(len(cp.vehicles) + len(cp.providers))]
     starts: dict[int, int] = {}
     times: dict[int, tuple[int, int]] = {}
     breaks: dict[int, list[int]] = {}
@@ -274,6 +278,9 @@ def start_from_plan(cp: CompiledProblem, plan: Plan) -> Start:
             if stop.kind == "pickup":
                 spare = free.get((v, stop.job_id))
                 node = spare.pop(0) if spare else None
+            elif stop.crew and stop.crew[0] != route.engineer_id:
+                spare = copies.get(stop.job_id)  # a crew member's stop: one of the copies
+                node = spare.pop(0) if spare else None
             elif stop.job_id in node_of:
                 node = node_of[stop.job_id]
             if node is None:
@@ -283,6 +290,22 @@ def start_from_plan(cp: CompiledProblem, plan: Plan) -> Start:
             starts[node] = cp.clock.seconds(stop.start)
         times[v] = (cp.clock.seconds(route.departure), cp.clock.seconds(route.arrival))
         breaks[v] = [cp.clock.seconds(b.start) for b in route.breaks]
+    provider_of = {p.provider_id: k for k, p in enumerate(cp.providers)}
+    for given in sorted(
+        plan.outsourced, key=lambda o: 0 if o.window is None else cp.clock.seconds(o.window.start)
+    ):
+        k = provider_of.get(given.provider_id)
+        node = node_of.get(given.job_id)
+        if k is None or node is None:
+            complete = False
+            continue
+        v = len(cp.vehicles) + k
+        ready = cp.providers[k].ready
+        at = ready if given.window is None else max(ready, cp.clock.seconds(given.window.start))
+        at = max([at] + [starts[n] for n in out[v]])
+        out[v].append(node)
+        starts[node] = at
+        times[v] = (min(ready, at), at)
     if not complete:
         # A route with stops this problem lacks no longer has the plan's times.
         starts, times, breaks = {}, {}, {}
@@ -310,7 +333,8 @@ def _timed_assignment(build: RoutingBuild, start: Start) -> pywrapcp.Assignment 
         ):
             assignment.Add(var)
             assignment.SetValue(var, at)
-        for interval, at in zip(build.breaks[v], start.break_starts.get(v, []), strict=False):
+        shift_breaks = build.breaks[v] if v < len(build.breaks) else []
+        for interval, at in zip(shift_breaks, start.break_starts.get(v, []), strict=False):
             assignment.Add(interval)
             assignment.SetStartRange(interval, at, at)
             assignment.SetPerformedRange(interval, 1, 1)

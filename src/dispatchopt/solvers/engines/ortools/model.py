@@ -6,16 +6,20 @@ search never calls back into Python for an arc.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp
 
+from dispatchopt.models.eligibility import in_territory
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.solvers.compiled import OBJECTIVE_UNITS, CompiledProblem
 
 TIME = "Time"
 LOAD = "Load"
+COUNT = "Jobs"
+WORK = "Work"
 
 
 @dataclass
@@ -33,13 +37,21 @@ def _register_matrix(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
 
 
 def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
-    """Create manager, model, dimensions, windows, breaks, skills and disjunctions."""
+    """Create manager, model, dimensions, windows, breaks, skills and disjunctions.
+
+    Providers are extra vehicles after the engineers' shifts: no travel and no time on site
+    (the provider's own crew does the job), a start no earlier than the provider's lead time,
+    the fee as the cost of each job they take, and a job count capped by their quota.
+    """
     vehicles = cp.vehicles
+    first_provider = len(vehicles)
+    n_vehicles = first_provider + len(cp.providers)
+    anchor = vehicles[0].start_node if vehicles else 0
     manager = pywrapcp.RoutingIndexManager(
         cp.num_nodes,
-        len(vehicles),
-        [v.start_node for v in vehicles],
-        [v.end_node for v in vehicles],
+        n_vehicles,
+        [v.start_node for v in vehicles] + [anchor] * len(cp.providers),
+        [v.end_node for v in vehicles] + [anchor] * len(cp.providers),
     )
     routing = pywrapcp.RoutingModel(manager)
     distance = cp.distance()
@@ -57,7 +69,10 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         if time_key not in time_eval:
             time_eval[time_key] = _register_matrix(routing, cp.travel(v) + service[:, None])
         vehicle_time_eval.append(time_eval[time_key])
-    routing.AddDimensionWithVehicleTransits(vehicle_time_eval, cp.horizon, cp.horizon, False, TIME)
+    no_transit = routing.RegisterUnaryTransitVector([0] * cp.num_nodes)
+    routing.AddDimensionWithVehicleTransits(
+        vehicle_time_eval + [no_transit] * len(cp.providers), cp.horizon, cp.horizon, False, TIME
+    )
     time = routing.GetDimensionOrDie(TIME)
 
     # Arc costs: distance, money per km, or driving time; plus a charge for non-preferred engineers.
@@ -97,6 +112,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+    _add_providers(cp, routing, time)
 
     # Jobs: windows, allowed vehicles, optionality.
     solver = routing.solver()
@@ -108,10 +124,11 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         for (_, b), (a, _) in zip(job.windows, job.windows[1:], strict=False):
             if a > b + 1:
                 cumul.RemoveInterval(b + 1, a - 1)
-        if len(job.allowed) < len(vehicles):
+        if len(job.allowed) < len(vehicles) or cp.providers:
             # SetAllowedVehiclesForIndex's absl::Span argument is not wrapped in OR-Tools 9.15's
             # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
-            routing.VehicleVar(index).SetValues([-1, *job.allowed])
+            takers = [first_provider + k for k in job.providers]
+            routing.VehicleVar(index).SetValues([-1, *job.allowed, *takers])
         routing.AddDisjunction([index], job.penalty)
         if job.sla_due is not None and job.sla_late_cost_per_s:
             # One soft upper bound per node in OR-Tools: the SLA promise outranks a soft window.
@@ -140,6 +157,9 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         routing.VehicleVar(index).SetValues([-1, visit.vehicle])
         routing.AddDisjunction([index], 0)
     _add_stock_dimensions(cp, manager, routing)
+    _add_crews(cp, manager, routing, time)
+    _add_job_counts(cp, routing)
+    _add_balance(cp, routing, vehicle_time_eval, no_transit)
 
     for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
@@ -161,7 +181,8 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
         routing.AddDimensionWithVehicleCapacity(
             routing.RegisterUnaryTransitVector(demand.tolist()),
             0,
-            [big if v.capacity is None else v.capacity for v in vehicles],
+            [big if v.capacity is None else v.capacity for v in vehicles]
+            + [big] * len(cp.providers),
             True,
             LOAD,
         )
@@ -181,25 +202,40 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
 
 
 def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
-    """Per engineer, the extra cost of entering each job: a job that prefers someone else, and
-    the expected cost of not fixing it at the first visit (when the objective weighs that)."""
+    """Per engineer, the extra cost of entering each job: a job that prefers someone else,
+    the expected cost of not fixing it at the first visit (when the objective weighs that),
+    the continuity bonus forgone when someone else leads a job with a last engineer, and a
+    job outside a soft territory (for every crew member; the others for the lead only)."""
     objective = cp.problem.objective
     scale = OBJECTIVE_UNITS[objective.kind]
-    jobs = [(j.node, cp.problem.job_by_id[j.job_id]) for j in cp.jobs]
-    prefs = [(node, set(job.preferred_engineers)) for node, job in jobs if job.preferred_engineers]
-    penalty = objective.non_preferred_penalty if prefs else 0.0
+    jobs = [(j.node, cp.problem.job_by_id[j.job_id], j.is_copy) for j in cp.jobs]
+    prefers = any(job.preferred_engineers for _, job, _ in jobs)
+    penalty = objective.non_preferred_penalty if prefers else 0.0
     ftf_weight = objective.first_time_fix_weight
-    if not penalty and not ftf_weight:
+    continuity = objective.continuity_bonus
+    soft = [
+        e for e in cp.problem.engineers if e.territory is not None and e.territory_mode == "soft"
+    ]
+    if not penalty and not ftf_weight and not continuity and not soft:
         return {}
     out: dict[str, np.ndarray] = {}
     for eng in cp.problem.engineers:
         vec = np.zeros(cp.num_nodes, dtype=np.int64)
-        if penalty:
-            for node, who in prefs:
-                if eng.id not in who:
-                    vec[node] += round(penalty * scale)
-        if ftf_weight:
-            for node, job in jobs:
+        outside_cost = (
+            round(objective.out_of_territory_cost * scale)
+            if eng.territory is not None and eng.territory_mode == "soft"
+            else 0
+        )
+        for node, job, copy in jobs:
+            if outside_cost and not in_territory(job, eng):
+                vec[node] += outside_cost
+            if copy:
+                continue
+            if penalty and job.preferred_engineers and eng.id not in job.preferred_engineers:
+                vec[node] += round(penalty * scale)
+            if continuity and job.last_engineer_id is not None and job.last_engineer_id != eng.id:
+                vec[node] += round(continuity * scale)
+            if ftf_weight:
                 # A feasible plan has every part on hand, so only the skill match matters here.
                 on_hand = {p.sku: p.quantity for p in job.parts}
                 p = first_time_fix(job.skills, job.parts, eng.skills, on_hand)
@@ -207,6 +243,115 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
         if vec.any():
             out[eng.id] = vec
     return out
+
+
+def _add_providers(
+    cp: CompiledProblem, routing: pywrapcp.RoutingModel, time: pywrapcp.RoutingDimension
+) -> None:
+    """Each provider's vehicle: the job's fee (and forgone continuity) as the cost of leaving
+    it, and a start no earlier than the provider's lead time (with no travel, every job it
+    takes then starts after it too)."""
+    first = len(cp.vehicles)
+    for k, provider in enumerate(cp.providers):
+        fee = [0] * cp.num_nodes
+        for job in cp.jobs:
+            if k in job.providers:
+                fee[job.node] = job.fees[job.providers.index(k)]
+        v = first + k
+        routing.SetArcCostEvaluatorOfVehicle(routing.RegisterUnaryTransitVector(fee), v)
+        ready = min(provider.ready, cp.horizon)
+        time.CumulVar(routing.Start(v)).SetRange(ready, cp.horizon)
+        time.CumulVar(routing.End(v)).SetRange(ready, cp.horizon)
+
+
+def _add_crews(
+    cp: CompiledProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+) -> None:
+    """A crew job's copies are served exactly when its lead is served by one of our engineers
+    (not a provider), each by a different vehicle, all starting at the lead's start."""
+    solver = routing.solver()
+    first_provider = len(cp.vehicles)
+    for job in cp.jobs:
+        if not job.crew:
+            continue
+        lead = manager.NodeToIndex(job.node)
+        on_provider = (
+            solver.IsGreaterOrEqualCstVar(routing.VehicleVar(lead), first_provider)
+            if job.providers
+            else None
+        )
+        members = [routing.VehicleVar(lead)]
+        for node in job.crew:
+            copy = manager.NodeToIndex(node)
+            if on_provider is None:
+                solver.Add(routing.ActiveVar(copy) == routing.ActiveVar(lead))
+            else:
+                solver.Add(routing.ActiveVar(copy) == routing.ActiveVar(lead) - on_provider)
+            solver.Add(time.CumulVar(copy) == time.CumulVar(lead))
+            members.append(routing.VehicleVar(copy))
+        solver.Add(solver.AllDifferentExcept(members, -1))
+
+
+def _add_job_counts(cp: CompiledProblem, routing: pywrapcp.RoutingModel) -> None:
+    """A count of jobs per vehicle, capped by the engineer's ``max_jobs`` (over all their
+    shifts; a crew stop counts for each member) and by each provider's quota."""
+    caps = {e.id: e.max_jobs for e in cp.problem.engineers if e.max_jobs is not None}
+    if not caps and not cp.providers:
+        return
+    one = [0] * cp.num_nodes
+    for job in cp.jobs:
+        one[job.node] = 1
+    big = len(cp.jobs) + 1
+    capacity = [min(caps.get(v.engineer_id, big), big) for v in cp.vehicles]
+    capacity += [min(p.max_jobs, big) for p in cp.providers]
+    routing.AddDimensionWithVehicleCapacity(
+        routing.RegisterUnaryTransitVector(one), 0, capacity, True, COUNT
+    )
+    count = routing.GetDimensionOrDie(COUNT)
+    solver = routing.solver()
+    for eid, cap in caps.items():
+        shifts = [v for v, veh in enumerate(cp.vehicles) if veh.engineer_id == eid]
+        if len(shifts) > 1:
+            solver.Add(solver.Sum([count.CumulVar(routing.End(v)) for v in shifts]) <= cap)
+
+
+def _add_balance(
+    cp: CompiledProblem,
+    routing: pywrapcp.RoutingModel,
+    vehicle_time_eval: list[int],
+    no_transit: int,
+) -> None:
+    """The balance term: a dimension that sums each route's working time (travel plus time
+    on site, waiting left out) or its job count, with a soft upper bound at the fair share
+    (``Problem.fair_share``) on every engineer's route costing ``weight`` an hour (or a
+    job) beyond it."""
+    balance = cp.problem.objective.balance
+    if balance is None:
+        return
+    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
+    share = cp.problem.fair_share()
+    if balance.on == "jobs":
+        one = [0] * cp.num_nodes
+        for job in cp.jobs:
+            one[job.node] = 1
+        per_route = [routing.RegisterUnaryTransitVector(one)] * len(cp.vehicles)
+        coefficient = round(balance.weight * scale)
+        capacity = len(cp.jobs) + 1
+        bound = math.floor(share)
+    else:
+        per_route = list(vehicle_time_eval)
+        coefficient = max(1, round(balance.weight * scale / 3600))
+        capacity = max(cp.horizon, 1)
+        bound = math.floor(share)
+    routing.AddDimensionWithVehicleTransits(
+        per_route + [no_transit] * len(cp.providers), 0, capacity, True, WORK
+    )
+    work = routing.GetDimensionOrDie(WORK)
+    for v in range(len(cp.vehicles)):
+        work.SetCumulVarSoftUpperBound(routing.End(v), bound, coefficient)
 
 
 def _add_stock_dimensions(
@@ -230,7 +375,7 @@ def _add_stock_dimensions(
         evaluator = routing.RegisterUnaryTransitVector((-use).tolist())
         name = f"Stock:{sku}"
         routing.AddDimensionWithVehicleCapacity(
-            evaluator, cap, [cap] * len(cp.vehicles), False, name
+            evaluator, cap, [cap] * (len(cp.vehicles) + len(cp.providers)), False, name
         )
         dim = routing.GetDimensionOrDie(name)
         for v in range(len(cp.vehicles)):
