@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatchopt.errors import SolverError
 from dispatchopt.live.edits import with_changes
-from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, SoftWindow
+from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, Rule, SoftWindow
 from dispatchopt.solvers.objective import weighted_service
 from dispatchopt.validate import validate
 
@@ -64,8 +64,15 @@ def replan(
     # Appointments the old plan already broke stay relaxed: their customers have been told.
     already = {b.job_id for b in plan.broken_appointments if b.job_id in problem.job_by_id}
     steered = _steered(problem, plan, now, price, relax=already)
-    warm = _warm(problem, plan)
-    first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
+    warm = _holding(steered, _warm(problem, plan))
+    try:
+        first = solve(steered, time_limit=time_limit * 0.7, initial_plan=warm, seed=seed)
+    except SolverError:
+        if warm is None:
+            raise
+        # The engine refused the old routes and found nothing else in time: plan afresh.
+        left = max(0.5, time_limit * 0.7 - (time.perf_counter() - started))
+        first = solve(steered, time_limit=left, seed=seed)
     result = _owned_up(problem, first, already, plan)
     waiting = [
         u.job_id for u in first.unassigned if problem.job_by_id[u.job_id].appointment is not None
@@ -112,6 +119,15 @@ def _warm(problem: Problem, plan: Plan) -> Plan:
         stops = [s for s in route.stops if s.kind != "job" or s.job_id in problem.job_by_id]
         routes.append(route.model_copy(update={"stops": stops}))
     return Plan(routes=routes)
+
+
+def _holding(problem: Problem, warm: Plan) -> Plan | None:
+    """``warm`` when its routes hold on ``problem`` as they stand, times included (the engine
+    then restores them at once), else ``None``: a start whose times the day has overtaken
+    (an overrun, a visit begun late) sends the engine searching for a schedule, which can
+    take the whole limit, so the re-plan then starts from the engine's own construction."""
+    problems = validate(problem, warm)
+    return warm if all(v.rule is Rule.MISSING_JOB for v in problems) else None
 
 
 def _still_on_shift(problem: Problem, engineer_id: str, shift_index: int, start: datetime) -> bool:

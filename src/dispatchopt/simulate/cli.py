@@ -39,7 +39,9 @@ def simulate_cli(
     ],
     policy: Annotated[
         list[str] | None,
-        typer.Option("--policy", "-p", help="greedy, batch or rolling:MINUTES (repeat)."),
+        typer.Option(
+            "--policy", "-p", help="greedy, batch, rolling:MINUTES or live[:MINUTES] (repeat)."
+        ),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for tables and pictures.")

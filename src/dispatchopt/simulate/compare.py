@@ -46,9 +46,10 @@ def simulate_command(
 ) -> list[Kpis]:
     """What ``dispatchopt simulate SCENARIO --policy ... --out DIR`` does.
 
-    Runs the policies (``greedy``, ``batch``, ``rolling:MINUTES``) with solver ``seed`` and
-    ``time_limit``, prints the comparison (rich), and writes into ``out_dir``: ``kpis.csv``,
-    ``kpis.md``, ``kpis.png``, and ``routes_<policy>.png`` / ``gantt_<policy>.png`` per policy.
+    Runs the policies (``greedy``, ``batch``, ``rolling:MINUTES``, ``live[:MINUTES]``) with
+    solver ``seed`` and ``time_limit``, prints the comparison (rich), and writes into
+    ``out_dir``: ``kpis.csv``, ``kpis.md``, ``kpis.png``, and ``routes_<policy>.png`` /
+    ``gantt_<policy>.png`` per policy.
     """
     scenario = Scenario.load(scenario_path)
     chosen = [parse_policy(p, time_limit=time_limit, seed=seed, solver=solver) for p in policies]

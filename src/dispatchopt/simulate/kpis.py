@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from dispatchopt.models import Job, Problem
+from dispatchopt.simulate.promises import keeping
 from dispatchopt.simulate.simulator import SimulationResult
 
 SLA_HOURS = {"emergency": 4.0, "urgent": 8.0}
@@ -61,6 +62,14 @@ class Kpis:
     first_time_fix: float = math.nan
     workload_std_hours: float = 0.0
     cost: float = 0.0
+    appointments: int = 0
+    """Jobs (not cancelled) whose customer was promised a window (see ``simulate.promises``)."""
+    appointments_moved: int = 0
+    """Served inside the window, but ``MOVED_MINUTES`` or more from the time first planned."""
+    appointments_reassigned: int = 0
+    """Served by another engineer than the one first planned."""
+    appointments_broken: int = 0
+    """Served outside the promised window, or not served at all."""
     solve_seconds: float = 0.0
 
     def row(self) -> dict[str, float | int | str]:
@@ -80,6 +89,7 @@ def compute_kpis(result: SimulationResult) -> Kpis:
     """Score a simulated day. SLA: a job meets it when served and started by its due time
     (:func:`due_time`; unserved jobs miss it); response = start - max(call, first shift start).
     First-time fix: the share of visits whose ``Stop.first_time_fix`` is 1 (see :func:`simulate`).
+    Appointments: :func:`dispatchopt.simulate.promises.keeping` of the day's promises.
     """
     sc = result.scenario
     problem = sc.problem
@@ -120,6 +130,7 @@ def compute_kpis(result: SimulationResult) -> Kpis:
             + eng.overtime_cost_per_hour * over
         )
     arr = np.array(responses, dtype=float)
+    kept = keeping(result.promises, result.plan, result.cancelled)
     return Kpis(
         policy=result.policy,
         jobs=len(problem.jobs),
@@ -136,6 +147,10 @@ def compute_kpis(result: SimulationResult) -> Kpis:
         first_time_fix=sum(ftf) / len(ftf) if ftf else math.nan,
         workload_std_hours=float(np.std(list(hours.values()))) if hours else 0.0,
         cost=cost,
+        appointments=kept.promised,
+        appointments_moved=kept.moved,
+        appointments_reassigned=kept.reassigned,
+        appointments_broken=kept.broken,
         solve_seconds=result.solve_seconds,
     )
 

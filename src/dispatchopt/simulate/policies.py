@@ -145,9 +145,26 @@ EVENT_TRIGGERS = ("job_arrives", "part_arrives", "engineer_off")
 def parse_policy(
     spec: str, *, time_limit: float = 5.0, seed: int = 0, solver: Solve | None = None
 ) -> DispatchPolicy:
-    """A policy from its CLI spelling: ``greedy``, ``batch``, ``rolling:MINUTES`` or
-    ``rolling:MINUTES:events`` (also re-plan at once on :data:`EVENT_TRIGGERS`)."""
+    """A policy from its CLI spelling: ``greedy``, ``batch``, ``rolling:MINUTES``,
+    ``rolling:MINUTES:events`` (also re-plan at once on :data:`EVENT_TRIGGERS`) or ``live`` /
+    ``live:MINUTES`` (:class:`~dispatchopt.simulate.live_dispatch.LiveDispatch`, re-planning
+    every MINUTES, default 60; it plans with the live functions, not ``solver``)."""
     kind, _, arg = spec.partition(":")
+    if kind == "live":
+        from dispatchopt.simulate.live_dispatch import LiveDispatch
+
+        try:
+            every = float(arg or 60)
+        except ValueError:
+            every = -1.0
+        if every <= 0:
+            raise InputError([("policy", spec, "live needs a positive interval, e.g. live:60")])
+        return LiveDispatch(
+            name="live" if not arg else f"live:{every:g}",
+            replan_every_minutes=every,
+            time_limit=time_limit,
+            seed=seed,
+        )
     if kind == "greedy" and not arg:
         return GreedyNearest()
     if kind == "batch" and not arg:
@@ -171,5 +188,11 @@ def parse_policy(
             solver=solver,
         )
     raise InputError(
-        [("policy", spec, "unknown policy; use greedy, batch, rolling:MINUTES[:events]")]
+        [
+            (
+                "policy",
+                spec,
+                "unknown policy; use greedy, batch, rolling:MINUTES[:events], live[:MINUTES]",
+            )
+        ]
     )

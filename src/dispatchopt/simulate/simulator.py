@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dispatchopt.matrices import problem_matrices
-from dispatchopt.models import BreakTaken, Location, Plan, Route, Stop, Unassigned, UnassignedReason
+from dispatchopt.models import (
+    Break,
+    BreakTaken,
+    Job,
+    Location,
+    Plan,
+    Route,
+    Stop,
+    Unassigned,
+    UnassignedReason,
+)
 from dispatchopt.models.eligibility import may_do
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
@@ -18,6 +28,7 @@ from dispatchopt.scenarios.scenario import (
     Scenario,
 )
 from dispatchopt.simulate.policies import DispatchPolicy
+from dispatchopt.simulate.promises import Promise, promise
 from dispatchopt.simulate.state import DispatchState, EngineerState
 
 # Order of simultaneous happenings: the world first, then engineers freeing up, then ticks.
@@ -37,6 +48,21 @@ class SimulationResult:
     decisions: int = 0
     solve_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    promises: dict[str, Promise] = field(default_factory=dict)
+    """The appointment each job was given when first planned (see ``simulate.promises``)."""
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """How a visit would go if the engineer left for it at ``leave`` (before any break)."""
+
+    taken: list[BreakTaken]
+    kept: list[Break]
+    leave: datetime
+    travel: timedelta
+    arrival: datetime
+    start: datetime
+    planned: timedelta
 
 
 @dataclass
@@ -56,6 +82,11 @@ def simulate(scenario: Scenario, policy: DispatchPolicy) -> SimulationResult:
     first-time fix (``Stop.first_time_fix`` 1.0, one unit used), else 0.0. A cancellation only
     stops a visit not yet dispatched (once an engineer is on the way the visit happens).
     Single-shift days: the simulator uses each engineer's first shift.
+
+    Appointments: when a job first appears in a queue, its customer is promised a window
+    around the start the simulator projects for it (:mod:`dispatchopt.simulate.promises`);
+    the engineer waits for that window to open, and the policy sees it in
+    ``DispatchState.appointments``.
     """
     return _Simulation(scenario, policy).run()
 
@@ -177,6 +208,7 @@ class _Simulation:
             queues={k: tuple(v) for k, v in self.queues.items()},
             point_location=self.point_location,
             subject=subject,
+            appointments={j: p.window for j, p in self.result.promises.items()},
         )
         t0 = wallclock.perf_counter()
         new = self.policy.decide(state)
@@ -187,6 +219,72 @@ class _Simulation:
         for eid, jobs in sorted(new.items()):
             if eid in self.queues and self.states[eid].available:
                 self.queues[eid] = [j for j in jobs if j in self.problem.job_by_id]
+        self.promise_new(now)
+
+    def promise_new(self, now: datetime) -> None:
+        """Promise a window to each queued job not yet promised one, around the start its
+        engineer's queue projects for it (planned durations, as the dispatcher knows them)."""
+        promises = self.result.promises
+        if all(j in promises for q in self.queues.values() for j in q):
+            return
+        pending = set(self.pending())
+        for eid in sorted(self.queues):
+            st = self.states[eid]
+            if not st.available or all(j in promises for j in self.queues[eid]):
+                continue
+            point, free = st.point, st.free_at
+            if st.committed is not None and st.committed_start is not None:
+                point = self.m.job_point[st.committed]
+                free = st.committed_start + self._planned(eid, st.committed)
+            breaks = st.breaks_left
+            for jid in self.queues[eid]:
+                if jid not in pending or not self._can_do(eid, jid):
+                    continue
+                shift_start = self.problem.engineer_by_id[eid].shifts[0].start
+                visit = self._visit(eid, jid, point, max(free, now, shift_start), breaks)
+                if visit is None:
+                    continue
+                if jid not in promises:
+                    promises[jid] = promise(jid, eid, visit.start, now)
+                point, free = self.m.job_point[jid], visit.start + visit.planned
+                breaks = visit.kept
+
+    def _planned(self, eid: str, jid: str) -> timedelta:
+        """The visit's planned length for this engineer (the level their skill gives)."""
+        job = self.problem.job_by_id[jid]
+        eng = self.problem.engineer_by_id[eid]
+        level = eng.skills.get(job.skills[0].skill) if job.skills else None
+        return timedelta(minutes=job.duration_for_level(level))
+
+    def _visit(
+        self, eid: str, jid: str, point: int, leave: datetime, breaks: list[Break]
+    ) -> _Visit | None:
+        """The visit to ``jid`` leaving ``point`` at ``leave`` (a break first when the visit
+        would end past the break's latest start), or ``None`` when it would end, as planned,
+        past the shift plus overtime allowance."""
+        job = self.problem.job_by_id[jid]
+        eng = self.problem.engineer_by_id[eid]
+        limit = eng.shifts[0].end + timedelta(minutes=eng.overtime_minutes)
+        planned = self._planned(eid, jid)
+        there = self.m.job_point[jid]
+        travel = timedelta(seconds=self.m.duration(point, there))
+        home = timedelta(seconds=self.m.duration(there, self.m.end_point[eid]))
+        taken: list[BreakTaken] = []
+        kept = []
+        for brk in breaks:
+            length = timedelta(minutes=brk.duration_minutes)
+            start, _ = self._start(job, leave + travel)
+            if start + planned > brk.window.end - length or leave >= brk.window.end - length:
+                b0 = max(leave, brk.window.start)
+                taken.append(BreakTaken(start=b0, end=b0 + length))
+                leave = b0 + length
+            else:
+                kept.append(brk)
+        arrival = leave + travel
+        start, _ = self._start(job, arrival)
+        if start + planned + home > limit:
+            return None
+        return _Visit(taken, kept, leave, travel, arrival, start, planned)
 
     def dispatch_all(self, now: datetime) -> None:
         for eid in sorted(self.states):
@@ -196,9 +294,7 @@ class _Simulation:
 
     def dispatch(self, eid: str, now: datetime) -> None:
         st = self.states[eid]
-        eng = self.problem.engineer_by_id[eid]
-        shift = eng.shifts[0]
-        limit = shift.end + timedelta(minutes=eng.overtime_minutes)
+        shift = self.problem.engineer_by_id[eid].shifts[0]
         pending = set(self.pending())
         queue = self.queues[eid]
         while queue:
@@ -206,36 +302,27 @@ class _Simulation:
             job = self.problem.job_by_id[jid]
             if jid not in pending or not self._can_do(eid, jid):
                 continue
-            level = eng.skills.get(job.skills[0].skill) if job.skills else None
-            planned = timedelta(minutes=job.duration_for_level(level))
-            point = self.m.job_point[jid]
-            travel = timedelta(seconds=self.m.duration(st.point, point))
-            home = timedelta(seconds=self.m.duration(point, self.m.end_point[eid]))
-            leave = max(now, shift.start)
-            taken: list[BreakTaken] = []
-            kept = []
-            for brk in st.breaks_left:
-                length = timedelta(minutes=brk.duration_minutes)
-                start, _ = self._start(job, leave + travel)
-                if start + planned > brk.window.end - length or leave >= brk.window.end - length:
-                    b0 = max(leave, brk.window.start)
-                    taken.append(BreakTaken(start=b0, end=b0 + length))
-                    leave = b0 + length
-                else:
-                    kept.append(brk)
-            arrival = leave + travel
-            start, _ = self._start(job, arrival)
-            if start + planned + home > limit:
+            visit = self._visit(eid, jid, st.point, max(now, shift.start), st.breaks_left)
+            if visit is None:
                 continue
-            st.breaks_left = kept
-            self.routes[eid].breaks.extend(taken)
+            point = self.m.job_point[jid]
+            travel, arrival, start, planned = (
+                visit.travel,
+                visit.arrival,
+                visit.start,
+                visit.planned,
+            )
+            leave = visit.leave
+            st.breaks_left = visit.kept
+            self.routes[eid].breaks.extend(visit.taken)
             # The scenario's actual minutes are for the required level; a senior is as much faster
             # in reality as the plan assumes.
             base = job.duration_minutes
             actual = timedelta(minutes=self.sc.actual_minutes.get(jid, base))
             if base > 0:
                 actual = actual * (planned / timedelta(minutes=base))
-            end = start + actual
+            # Whole seconds, as plans are: a re-plan's lock on this visit then holds exactly.
+            end = start + timedelta(seconds=round(actual.total_seconds()))
             need = self.sc.on_site_part.get(jid)
             fixed = need is None or self.van[eid].get(need, 0) > 0
             if need is not None and fixed:
@@ -264,14 +351,15 @@ class _Simulation:
             self.push(end, _FREE, "job_done", eid)
             return
 
-    def _start(self, job: object, arrival: datetime) -> tuple[datetime, bool]:
-        """The service start for an engineer arriving at ``arrival``, and whether it is on time."""
-        from dispatchopt.models import Job
-
-        assert isinstance(job, Job)
+    def _start(self, job: Job, arrival: datetime) -> tuple[datetime, bool]:
+        """The service start for an engineer arriving at ``arrival`` (not before the job's
+        release or its promised window), and whether it is on time."""
         t = arrival
         if job.earliest_start is not None:
             t = max(t, job.earliest_start)
+        promised = self.result.promises.get(job.id)
+        if promised is not None:
+            t = max(t, promised.window.start)
         if not job.time_windows:
             return t, True
         for w in sorted(job.time_windows, key=lambda w: w.start):

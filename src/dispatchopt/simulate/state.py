@@ -30,10 +30,11 @@ class DispatchState:
     """A read-only view for :class:`~dispatchopt.simulate.policies.DispatchPolicy` at ``now``.
 
     ``pending`` are known, dispatchable jobs nobody has started; ``queues`` are the engineers'
-    current lists of next jobs. :meth:`open_problem` is the rest of the day as a
-    :class:`Problem` a solver can take: pending jobs, plus each committed job locked to its
-    engineer at its start (that engineer's day resumes at its door, from ``now`` or from the
-    visit's start if it began earlier); free engineers resume where they are, from ``now``.
+    current lists of next jobs; ``appointments`` the windows promised so far.
+    :meth:`open_problem` is the rest of the day as a :class:`Problem` a solver can take:
+    pending jobs, plus each committed job locked to its engineer at its start (that engineer's
+    day resumes at its door, from ``now`` or from the visit's start if it began earlier); free
+    engineers resume where they are, from ``now``.
     """
 
     now: datetime
@@ -45,6 +46,8 @@ class DispatchState:
     queues: Mapping[str, tuple[str, ...]]
     point_location: Mapping[int, Location]
     subject: str | None = None
+    appointments: Mapping[str, TimeWindow] = field(default_factory=dict)
+    """Job id -> the window its customer was promised (given when the job was first queued)."""
 
     @property
     def idle(self) -> tuple[str, ...]:

@@ -1,0 +1,165 @@
+"""The ``live`` policy: insert each new job into the running plan, re-plan with the disruption
+settings every N minutes and when the day goes wrong, keeping the appointments promised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from dispatchopt.live.edits import with_changes
+from dispatchopt.live.insert import insert_job
+from dispatchopt.live.replan import Disruption, replan
+from dispatchopt.models import Plan, Problem
+from dispatchopt.simulate.policies import Queues, plan_queues
+from dispatchopt.simulate.state import DispatchState
+
+INSERT_ON = ("job_arrives", "part_arrives")
+"""Triggers that put one new job into the plan (``insert_job``; a re-plan when it does not fit)."""
+REPLAN_ON = ("tick", "engineer_off")
+"""Triggers that re-plan the rest of the day (``replan`` with the disruption settings)."""
+
+
+@dataclass(frozen=True)
+class LiveDispatch:
+    """Live dispatch in the simulator.
+
+    At the day's start, solve the known jobs (``time_limit`` seconds). A job that becomes
+    dispatchable (called in, or its part delivered) is put in with
+    :func:`dispatchopt.live.insert_job` (no one else's visit changes engineer, every promise is
+    kept); when it does not fit, or at a ``tick`` (every ``replan_every_minutes``), or when an
+    engineer drops out, or when a finished visit leaves the engineer unable to reach a promised
+    window (an overrun), the rest of the day is re-planned by :func:`dispatchopt.live.replan`
+    with ``disruption``, every promised window (``DispatchState.appointments``) an appointment.
+    """
+
+    name: str = "live"
+    replan_every_minutes: float | None = 60.0
+    time_limit: float = 5.0
+    seed: int = 0
+    disruption: Disruption = field(default_factory=Disruption)
+    insert_time_limit: float = 0.3
+    _day: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def decide(self, state: DispatchState) -> Queues | None:
+        if state.trigger == "day_start":
+            self._day.clear()
+            if not state.pending:
+                return None
+            from dispatchopt.solvers.front_door import solve
+
+            problem = self._problem(state)
+            return self._keep(
+                state, problem, solve(problem, time_limit=self.time_limit, seed=self.seed)
+            )
+        if not state.pending:
+            return None
+        if "plan" not in self._day:
+            return self._replan(state)
+        if state.trigger in INSERT_ON and state.subject in state.pending:
+            inserted = self._insert(state, state.subject)
+            return inserted if inserted is not None else self._replan(state)
+        if state.trigger in REPLAN_ON:
+            return self._replan(state)
+        if state.trigger == "job_finished" and self._behind(state):
+            return self._replan(state)
+        return None
+
+    def _problem(self, state: DispatchState) -> Problem:
+        """The rest of the day, each pending job holding the window its customer was promised."""
+        problem = state.open_problem
+        pending = set(state.pending)
+        jobs = [
+            j.model_copy(update={"appointment": state.appointments[j.id]})
+            if j.id in pending and j.id in state.appointments
+            else j
+            for j in problem.jobs
+        ]
+        return with_changes(problem, jobs=jobs)
+
+    def _keep(self, state: DispatchState, problem: Problem, plan: Plan) -> Queues:
+        self._day["problem"], self._day["plan"] = problem, plan
+        queues = plan_queues(plan)
+        return {eid: queues.get(eid, []) for eid in state.engineers}
+
+    def _insert(self, state: DispatchState, job_id: str) -> Queues | None:
+        """The plan with the job put in its cheapest place, or ``None`` when it does not fit."""
+        job = state.open_problem.job_by_id[job_id]
+        problem, plan = insert_job(
+            self._day["problem"],
+            self._day["plan"],
+            job,
+            now=state.now,
+            time_limit=self.insert_time_limit,
+            frozen_minutes=self.disruption.frozen_minutes,
+        )
+        if plan.route_of(job_id) is None:
+            return None
+        return self._keep(state, problem, plan)
+
+    def _replan(self, state: DispatchState) -> Queues:
+        problem = self._problem(state)
+        before = self._previous(state)
+        plan = replan(
+            problem,
+            before,
+            now=state.now,
+            time_limit=self.time_limit,
+            disruption=self.disruption,
+            seed=self.seed,
+        )
+        return self._keep(state, problem, plan)
+
+    def _previous(self, state: DispatchState) -> Plan:
+        """The last plan as it still stands: each visit under way at its real start, then the
+        pending jobs not yet due to have started (one that should have begun is placed afresh,
+        its appointment still kept)."""
+        old: Plan | None = self._day.get("plan")
+        if old is None:
+            return Plan()
+        pending = set(state.pending)
+        routes = []
+        for route in old.routes:
+            st = state.engineers.get(route.engineer_id)
+            if st is None or not st.available:
+                continue
+            stops = []
+            for s in route.jobs:
+                if s.job_id == st.committed and st.committed_start is not None:
+                    stops.append(s.model_copy(update={"start": st.committed_start}))
+                elif s.job_id in pending and s.start >= state.now:
+                    stops.append(s)
+            if stops:
+                routes.append(route.model_copy(update={"stops": stops}))
+        broken = [b for b in old.broken_appointments if b.job_id in pending]
+        return Plan(routes=routes, broken_appointments=broken)
+
+    def _behind(self, state: DispatchState) -> bool:
+        """True when the engineer who just finished a visit can no longer reach a promised
+        window of their queue in time (travel and planned durations, breaks aside)."""
+        eid = state.subject
+        if eid is None or eid not in state.engineers:
+            return False
+        engineer = state.full.engineer_by_id[eid]
+        point = state.engineers[eid].point
+        clock = state.now
+        pending = set(state.pending)
+        for jid in state.queues.get(eid, ()):
+            if jid not in pending:
+                continue
+            job = state.full.job_by_id[jid]
+            clock += timedelta(
+                seconds=state.matrices.duration(point, state.matrices.job_point[jid])
+            )
+            window = state.appointments.get(jid)
+            if window is not None:
+                if clock > window.end:
+                    return True
+                clock = max(clock, window.start)
+            level = engineer.skills.get(job.skills[0].skill) if job.skills else None
+            clock += timedelta(minutes=job.duration_for_level(level))
+            point = state.matrices.job_point[jid]
+        return False
+
+
+__all__ = ["INSERT_ON", "REPLAN_ON", "LiveDispatch"]
