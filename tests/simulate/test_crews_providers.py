@@ -77,9 +77,7 @@ def test_the_north_contractor_takes_jobs_up_to_its_quota_for_its_fee() -> None:
     jobs = [job("a", 1), job("b", 2), job("c", 3)]
     day = scenario(jobs, [engineer("ann")])
     north = Provider(id="north", skills={"washer": 1}, max_jobs=2, fee=45.0)
-    day = day.model_copy(
-        update={"problem": day.problem.model_copy(update={"providers": [north]})}
-    )
+    day = day.model_copy(update={"problem": day.problem.model_copy(update={"providers": [north]})})
     result = simulate(day, following({"ann": []}, {"north": ["a", "b", "c"]}))
     assert [(o.job_id, o.fee) for o in result.plan.outsourced] == [("a", 45.0), ("b", 45.0)]
     kpis = compute_kpis(result)

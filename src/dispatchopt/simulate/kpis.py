@@ -94,7 +94,8 @@ class Kpis:
 def compute_kpis(result: SimulationResult) -> Kpis:
     """Score a simulated day. SLA: a job meets it when served and started by its due time
     (:func:`due_time`; unserved jobs miss it; an outsourced job meets it when the window its
-    provider was given opens by then, and counts as served); response = start - max(call, first shift start).
+    provider was given opens by then, and counts as served); response = start - max(call,
+    first shift start).
     First-time fix: the share of visits whose ``Stop.first_time_fix`` is 1 (see :func:`simulate`).
     Appointments: :func:`dispatchopt.simulate.promises.keeping` of the day's promises.
     """
