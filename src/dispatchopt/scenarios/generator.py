@@ -26,7 +26,16 @@ from dispatchopt.models import (
     TimeWindow,
 )
 from dispatchopt.models.parts import Part
+from dispatchopt.models.providers import Provider
 from dispatchopt.models.sla import SlaClock, SlaMode, SlaPolicy, SlaStage, SlaState
+from dispatchopt.scenarios.field_features import (
+    FEATURE_STREAM,
+    add_crews,
+    add_territories,
+    add_zones,
+    district_of,
+    providers_for,
+)
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     Event,
@@ -57,6 +66,8 @@ SLOTS = {
     "afternoon": (time(12, 0), time(17, 0)),
     "all_day": (time(8, 0), time(17, 0)),
 }
+TERRITORY_MODES = ("none", "hard", "soft", "mixed")
+"""``DayOptions.territories``: no territories, or districts worked hard, soft or mixed."""
 SLA_HOURS = {"emergency": 4.0, "urgent": 8.0, "standard": 24.0}
 """Default response-time promise per SLA tier (hours from the call)."""
 
@@ -103,6 +114,9 @@ class DayOptions:
     speed_kmh: float = 25.0
     detour_factor: float = 1.3
     sick_engineers: int = 0
+    two_person_share: float = 0.0
+    territories: str = "none"
+    providers: int = 0
     name: str = "service day"
     description: str = ""
 
@@ -129,10 +143,17 @@ def _options(overrides: dict[str, Any]) -> DayOptions:
         "van_stock_rate",
         "third_party_van_stock_rate",
         "complex_install_share",
+        "two_person_share",
     ):
         value = getattr(opts, name)
         if not 0.0 <= value <= 1.0:
             raise InputError([(name, value, "must be a share between 0 and 1")])
+    if opts.territories not in TERRITORY_MODES:
+        raise InputError([("territories", opts.territories, f"one of {list(TERRITORY_MODES)}")])
+    if not 0 <= opts.providers <= opts.districts:
+        raise InputError(
+            [("providers", opts.providers, f"must be between 0 and districts ({opts.districts})")]
+        )
     return opts
 
 
@@ -166,6 +187,16 @@ class _City:
         too_far = norm > limit
         xy[too_far] *= (limit / norm[too_far])[:, None]
         return xy
+
+    def xy(self, location: Location) -> np.ndarray:
+        """The (x, y) km offset of a location drawn by :meth:`location`."""
+        assert location.lat is not None and location.lon is not None
+        return np.array(
+            [
+                (location.lon - self.lon0) * self.km_per_deg_lon,
+                (location.lat - self.lat0) * KM_PER_DEG_LAT,
+            ]
+        )
 
     def location(self, xy: np.ndarray) -> Location:
         lat = self.lat0 + float(xy[1]) / KM_PER_DEG_LAT
@@ -243,6 +274,32 @@ def _engineers(
 def _release_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
     """Call-in moments for jobs arriving during the day: triangular 07:00..15:00, mode 09:00."""
     return rng.triangular(7 * 60, 9 * 60, 15 * 60, n)
+
+
+def _field_features(
+    seed: int,
+    opts: DayOptions,
+    city: _City,
+    jobs: list[Job],
+    team: list[Engineer],
+    places: np.ndarray,
+    tz: ZoneInfo,
+) -> tuple[list[Job], list[Engineer], list[Provider]]:
+    """Two-person jobs, districts as territories and providers, from their own stream."""
+    rng = np.random.default_rng([seed, FEATURE_STREAM])
+    if opts.two_person_share:
+        jobs = add_crews(rng, jobs, opts.two_person_share)
+    if opts.territories != "none" or opts.providers > 1:
+        jobs = add_zones(jobs, district_of(places, city.centres))
+    if opts.territories != "none":
+        homes = np.array([city.xy(e.start_location) for e in team]).reshape(-1, 2)
+        team = add_territories(team, homes, city.centres, opts.territories)
+    providers: list[Provider] = []
+    if opts.providers:
+        replaced = [e for e in team if e.id.startswith("tp")]
+        team = [e for e in team if not e.id.startswith("tp")] or team
+        providers = providers_for(rng, opts.providers, len(replaced), city.centres, opts.day, tz)
+    return jobs, team, providers
 
 
 def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> Scenario:
@@ -355,6 +412,11 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
         events.append(
             EngineerOff(at=team[k].shifts[0].start - timedelta(minutes=45), engineer_id=team[k].id)
         )
+    providers: list[Provider] = []
+    if opts.two_person_share or opts.territories != "none" or opts.providers:
+        jobs, team, providers = _field_features(seed, opts, city, jobs, team, places, tz)
+        kept = {e.id for e in team}
+        events = [e for e in events if not isinstance(e, EngineerOff) or e.engineer_id in kept]
     events.sort(key=lambda e: (e.at, e.kind, getattr(e, "job_id", getattr(e, "engineer_id", ""))))
     problem = Problem(
         name=opts.name,
@@ -381,6 +443,7 @@ def generate_scenario(size: int, engineers: int, seed: int, **options: Any) -> S
         sla_tiers={
             tier: f"{tier}-{hours:g}h" for tier, hours in SLA_HOURS.items() if tier != "standard"
         },
+        providers=providers,
     )
     return Scenario(
         name=opts.name,

@@ -142,12 +142,24 @@ def scenario_cli(
     named: Annotated[
         str | None, typer.Option(help="A named scenario instead (quiet_tuesday, ...).")
     ] = None,
+    crews: Annotated[
+        float, typer.Option(help="Share of aircon and smart-home jobs needing two people.")
+    ] = 0.0,
+    territories: Annotated[
+        str, typer.Option(help="Districts as territories: none, hard, soft or mixed.")
+    ] = "none",
+    providers: Annotated[
+        int, typer.Option(help="Providers (quotas, fees) instead of third-party engineers.")
+    ] = 0,
 ) -> None:
     """Write a seeded service day (or a named scenario) as scenario JSON."""
     from dispatchopt.scenarios import generate_scenario, named_scenario
 
+    features = {"two_person_share": crews, "territories": territories, "providers": providers}
     try:
-        day = named_scenario(named) if named else generate_scenario(size, engineers, seed)
+        day = (
+            named_scenario(named) if named else generate_scenario(size, engineers, seed, **features)
+        )
     except DispatchoptError as exc:
         raise _fail(exc) from None
     day.save(out)

@@ -62,6 +62,12 @@ class Kpis:
     first_time_fix: float = math.nan
     workload_std_hours: float = 0.0
     cost: float = 0.0
+    """Engineers' time, km, fixed and overtime costs, plus the providers' fees."""
+    outsourced: int = 0
+    """Jobs given to providers (counted in ``served``)."""
+    contractor_fees: float = 0.0
+    crew_jobs_served: int = 0
+    """Jobs done by a crew of two or more, all starting together."""
     appointments: int = 0
     """Jobs (not cancelled) whose customer was promised a window (see ``simulate.promises``)."""
     appointments_moved: int = 0
@@ -87,7 +93,9 @@ class Kpis:
 
 def compute_kpis(result: SimulationResult) -> Kpis:
     """Score a simulated day. SLA: a job meets it when served and started by its due time
-    (:func:`due_time`; unserved jobs miss it); response = start - max(call, first shift start).
+    (:func:`due_time`; unserved jobs miss it; an outsourced job meets it when the window its
+    provider was given opens by then, and counts as served); response = start - max(call,
+    first shift start).
     First-time fix: the share of visits whose ``Stop.first_time_fix`` is 1 (see :func:`simulate`).
     Appointments: :func:`dispatchopt.simulate.promises.keeping` of the day's promises.
     """
@@ -95,6 +103,7 @@ def compute_kpis(result: SimulationResult) -> Kpis:
     problem = sc.problem
     day_open = min(e.shifts[0].start for e in problem.engineers)
     stops = {s.job_id: s for r in result.plan.routes for s in r.stops}
+    given = {o.job_id: o for o in result.plan.outsourced}
     live = [j for j in problem.jobs if j.id not in result.cancelled]
     met: dict[str, list[bool]] = {}
     responses = []
@@ -103,6 +112,10 @@ def compute_kpis(result: SimulationResult) -> Kpis:
         stop = stops.get(job.id)
         due = due_time(job, known, problem)
         ok = stop is not None and (due is None or stop.start <= due)
+        if job.id in given:
+            # A provider is held to the window it was given: on time when that opens by the due.
+            window = given[job.id].window
+            ok = due is None or window is None or window.start <= due
         met.setdefault(sla_tier(job), []).append(ok)
         if stop is not None:
             responses.append((stop.start - known).total_seconds() / 60)
@@ -129,13 +142,15 @@ def compute_kpis(result: SimulationResult) -> Kpis:
             + eng.fixed_cost
             + eng.overtime_cost_per_hour * over
         )
+    fees = sum(o.fee for o in result.plan.outsourced)
+    cost += fees
     arr = np.array(responses, dtype=float)
     kept = keeping(result.promises, result.plan, result.cancelled)
     return Kpis(
         policy=result.policy,
         jobs=len(problem.jobs),
-        served=len(stops),
-        unserved=len(live) - len(stops),
+        served=len(stops) + len(given),
+        unserved=len(live) - len(stops) - len(given),
         cancelled=len(result.cancelled),
         sla_compliance={t: sum(v) / len(v) for t, v in sorted(met.items())},
         response_mean_min=float(arr.mean()) if arr.size else math.nan,
@@ -147,6 +162,9 @@ def compute_kpis(result: SimulationResult) -> Kpis:
         first_time_fix=sum(ftf) / len(ftf) if ftf else math.nan,
         workload_std_hours=float(np.std(list(hours.values()))) if hours else 0.0,
         cost=cost,
+        outsourced=len(given),
+        contractor_fees=fees,
+        crew_jobs_served=sum(1 for s in stops.values() if len(s.crew) > 1),
         appointments=kept.promised,
         appointments_moved=kept.moved,
         appointments_reassigned=kept.reassigned,

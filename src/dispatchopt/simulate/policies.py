@@ -43,8 +43,12 @@ class DispatchPolicy(Protocol):
 
 
 def plan_queues(plan: Plan) -> dict[str, list[str]]:
-    """The job order of each route of ``plan``, keyed by engineer id."""
-    return {r.engineer_id: [s.job_id for s in r.stops] for r in plan.routes}
+    """The job order of each route of ``plan``, keyed by engineer id, and the jobs it gives
+    each provider, keyed by provider id (a crew job is in every member's queue)."""
+    queues = {r.engineer_id: [s.job_id for s in r.stops] for r in plan.routes}
+    for o in plan.outsourced:
+        queues.setdefault(o.provider_id, []).append(o.job_id)
+    return queues
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class GreedyNearest:
     "Can do now" means the skills match, the engineer arrives before the job's window closes
     and no more than ``lookahead_minutes`` before it opens; ties go to the higher priority.
     The dispatcher looks again every ``replan_every_minutes``.
+    A crew job goes to a free lead only with enough free helpers (the nearest) to send along;
+    a job none of the team may do (skills, territory) goes to the first provider that takes it.
     """
 
     name: str = "greedy"
@@ -63,8 +69,12 @@ class GreedyNearest:
     def decide(self, state: DispatchState) -> Queues | None:
         taken: set[str] = {j for q in state.queues.values() for j in q}
         out: dict[str, list[str]] = {}
-        for eid in state.idle:
-            best: tuple[int, int, str] | None = None
+        self._outsource(state, taken, out)
+        idle = list(state.idle)
+        for eid in idle:
+            if eid in out:
+                continue
+            options: list[tuple[int, int, str]] = []
             for jid in state.pending:
                 if jid in taken or not state.can_do(eid, jid):
                     continue
@@ -77,13 +87,48 @@ class GreedyNearest:
                     opens = min(w.start for w in job.time_windows if w.end >= arrive)
                     if opens > arrive + timedelta(minutes=self.lookahead_minutes):
                         continue
-                key = (travel, -job.priority, jid)
-                if best is None or key < best:
-                    best = key
-            if best is not None:
-                out[eid] = [best[2]]
-                taken.add(best[2])
+                options.append((travel, -job.priority, jid))
+            for _, _, jid in sorted(options):
+                crew = self._helpers(state, eid, jid, [e for e in idle if e not in out])
+                if crew is None:
+                    continue
+                for member in (eid, *crew):
+                    out[member] = [jid]
+                taken.add(jid)
+                break
         return out or None
+
+    @staticmethod
+    def _helpers(state: DispatchState, lead: str, job_id: str, free: list[str]) -> list[str] | None:
+        """The nearest free helpers a crew job needs besides its lead ([] for a one-person
+        job), or ``None`` when too few are free."""
+        size = state.full.job_by_id[job_id].crew_size
+        if size == 1:
+            return []
+        near = sorted(
+            (state.travel_s(e, job_id), e) for e in free if e != lead and state.can_help(e, job_id)
+        )
+        return [e for _, e in near[: size - 1]] if len(near) >= size - 1 else None
+
+    @staticmethod
+    def _outsource(state: DispatchState, taken: set[str], out: dict[str, list[str]]) -> None:
+        """Jobs no available engineer may do go to the first provider that takes them."""
+        from dispatchopt.models.providers import provider_why_not
+
+        left = {p.id: p.max_jobs - state.outsourced.get(p.id, 0) for p in state.full.providers}
+        if not left:
+            return
+        team = [eid for eid, s in sorted(state.engineers.items()) if s.available]
+        for jid in state.pending:
+            if jid in taken or any(state.can_do(eid, jid) for eid in team):
+                continue
+            job = state.full.job_by_id[jid]
+            for p in state.full.providers:
+                if left[p.id] > 0 and provider_why_not(job, p) is None:
+                    out.setdefault(p.id, []).append(jid)
+                    left[p.id] -= 1
+                    taken.add(jid)
+                    break
 
 
 def _front_door(time_limit: float, seed: int) -> Solve:
@@ -135,7 +180,9 @@ class RollingReoptimisation(BatchPlan):
             return None
         queues = plan_queues(self._solve(state.open_problem))
         # Engineers the new plan leaves without work get an empty queue, not their old one.
-        return {eid: queues.get(eid, []) for eid in state.engineers}
+        out = {eid: queues.get(eid, []) for eid in state.engineers}
+        out.update((p.id, queues[p.id]) for p in state.full.providers if p.id in queues)
+        return out
 
 
 EVENT_TRIGGERS = ("job_arrives", "part_arrives", "engineer_off")

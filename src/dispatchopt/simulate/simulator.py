@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import time as wallclock
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,13 +14,16 @@ from dispatchopt.models import (
     BreakTaken,
     Job,
     Location,
+    Outsourced,
     Plan,
     Route,
     Stop,
+    TimeWindow,
     Unassigned,
     UnassignedReason,
 )
-from dispatchopt.models.eligibility import may_do
+from dispatchopt.models.eligibility import may_do, why_not_helper
+from dispatchopt.models.providers import provider_why_not
 from dispatchopt.scenarios.scenario import (
     EngineerOff,
     JobArrives,
@@ -66,6 +70,17 @@ class _Visit:
 
 
 @dataclass
+class _Gathering:
+    """A crew job being assembled: who is on the way (or waiting at the door) and who the
+    plan expects still."""
+
+    job_id: str
+    expected: set[str]
+    arrived: dict[str, _Visit] = field(default_factory=dict)
+    lead: str | None = None
+
+
+@dataclass
 class _Route:
     departure: datetime | None = None
     stops: list[Stop] = field(default_factory=list)
@@ -82,6 +97,13 @@ def simulate(scenario: Scenario, policy: DispatchPolicy) -> SimulationResult:
     first-time fix (``Stop.first_time_fix`` 1.0, one unit used), else 0.0. A cancellation only
     stops a visit not yet dispatched (once an engineer is on the way the visit happens).
     Single-shift days: the simulator uses each engineer's first shift.
+
+    Crews: a job with ``crew_size`` > 1 starts when its whole crew is there (the first to
+    arrive waits at the door; the plan's crew members keep the job in their queues through
+    re-plans); a crew not complete by the job's latest start disperses, and the job goes back to
+    the policy. Providers: a queue keyed by a provider id (``plan.outsourced`` of a solver
+    policy) gives it those jobs, within its quota and rules; they are in ``plan.outsourced``.
+    ``Engineer.max_jobs`` caps the visits an engineer starts.
 
     Appointments: when a job first appears in a queue, its customer is promised a window
     around the start the simulator projects for it (:mod:`dispatchopt.simulate.promises`);
@@ -121,6 +143,10 @@ class _Simulation:
         self.cancelled: set[str] = set()
         self.off: set[str] = set()
         self.started: set[str] = set()
+        self.gather: dict[str, _Gathering] = {}
+        self.providers = {p.id: p for p in self.problem.providers}
+        self.outsourced: list[Outsourced] = []
+        self.visits: dict[str, int] = {e.id: 0 for e in self.problem.engineers}
         self.heap: list[tuple[datetime, int, int, str, str]] = []
         self.seq = 0
         self.result = SimulationResult(
@@ -185,6 +211,8 @@ class _Simulation:
             return "job_finished"
         elif kind == "engineer_free":
             return "engineer_free"
+        elif kind == "crew_timeout":
+            return self.disperse(now, subject)
         return kind
 
     def pending(self) -> tuple[str, ...]:
@@ -195,6 +223,7 @@ class _Simulation:
             and j.id not in self.on_hold
             and j.id not in self.cancelled
             and j.id not in self.started
+            and j.id not in self.gather
         )
 
     def decide(self, now: datetime, trigger: str, subject: str | None) -> None:
@@ -209,6 +238,7 @@ class _Simulation:
             point_location=self.point_location,
             subject=subject,
             appointments={j: p.window for j, p in self.result.promises.items()},
+            outsourced=self.quota_used(),
         )
         t0 = wallclock.perf_counter()
         new = self.policy.decide(state)
@@ -219,7 +249,56 @@ class _Simulation:
         for eid, jobs in sorted(new.items()):
             if eid in self.queues and self.states[eid].available:
                 self.queues[eid] = [j for j in jobs if j in self.problem.job_by_id]
+            elif eid in self.providers:
+                self.outsource(eid, jobs, now)
+        for g in self.gather.values():
+            # A crew on its way is not broken up by a re-plan: the members still expected keep
+            # the job at the head of their queue.
+            for eid in sorted(g.expected - set(g.arrived)):
+                queue = self.queues[eid]
+                if self.states[eid].available and g.job_id not in queue:
+                    queue.insert(0, g.job_id)
         self.promise_new(now)
+
+    def quota_used(self) -> dict[str, int]:
+        """Jobs each provider has taken so far."""
+        used = {pid: 0 for pid in self.providers}
+        for o in self.outsourced:
+            used[o.provider_id] += 1
+        return used
+
+    def outsource(self, provider_id: str, jobs: Sequence[str], now: datetime) -> None:
+        """Give ``jobs`` to the provider, those it may take, within its quota."""
+        provider = self.providers[provider_id]
+        left = provider.max_jobs - self.quota_used()[provider_id]
+        pending = set(self.pending())
+        for jid in jobs:
+            if left <= 0:
+                return
+            job = self.problem.job_by_id.get(jid)
+            if job is None or jid not in pending or provider_why_not(job, provider) is not None:
+                continue
+            opens = max([now, provider.earliest_start or now, job.earliest_start or now])
+            window = next(
+                (
+                    TimeWindow(start=max(w.start, opens), end=w.end)
+                    for w in sorted(job.time_windows, key=lambda w: w.start)
+                    if w.end >= opens
+                ),
+                None,
+            )
+            if job.time_windows and window is None:
+                continue
+            self.outsourced.append(
+                Outsourced(
+                    job_id=jid, provider_id=provider_id, fee=provider.fee_for(job), window=window
+                )
+            )
+            self.started.add(jid)
+            for q in self.queues.values():
+                if jid in q:
+                    q.remove(jid)
+            left -= 1
 
     def promise_new(self, now: datetime) -> None:
         """Promise a window to each queued job not yet promised one, around the start its
@@ -300,6 +379,10 @@ class _Simulation:
         while queue:
             jid = queue.pop(0)
             job = self.problem.job_by_id[jid]
+            if jid in self.gather or (jid in pending and job.crew_size > 1):
+                if self._join(eid, jid, now):
+                    return
+                continue
             if jid not in pending or not self._can_do(eid, jid):
                 continue
             visit = self._visit(eid, jid, st.point, max(now, shift.start), st.breaks_left)
@@ -345,11 +428,112 @@ class _Simulation:
                 )
             )
             self.started.add(jid)
+            self.visits[eid] += 1
             st.free_at = leave
             st.committed = jid
             st.committed_start = start
             self.push(end, _FREE, "job_done", eid)
             return
+
+    def _join(self, eid: str, jid: str, now: datetime) -> bool:
+        """``eid`` sets off for crew job ``jid`` (the first member opens its gathering); the
+        visit starts once the whole crew is there. False when ``eid`` cannot be a member
+        (unqualified, the crew's last place is for a lead, or no time left today)."""
+        job = self.problem.job_by_id[jid]
+        eng = self.problem.engineer_by_id[eid]
+        if eng.max_jobs is not None and self.visits[eid] >= eng.max_jobs:
+            return False
+        g = self.gather.get(jid)
+        lead_ok = may_do(job, eng)
+        helper_ok = why_not_helper(job, eng) is None
+        has_lead = g is not None and g.lead is not None
+        missing = job.crew_size - (len(g.arrived) if g else 0)
+        if not (lead_ok or (helper_ok and (has_lead or missing > 1))):
+            return False
+        st = self.states[eid]
+        shift = eng.shifts[0]
+        visit = self._visit(eid, jid, st.point, max(now, shift.start), st.breaks_left)
+        if visit is None:
+            return False
+        if g is None:
+            expected = {e for e, q in self.queues.items() if jid in q and e != eid}
+            g = self.gather[jid] = _Gathering(jid, expected)
+            self.push(self._latest_start(job), _WORLD, "crew_timeout", jid)
+        g.arrived[eid] = visit
+        if g.lead is None and lead_ok:
+            g.lead = eid
+        st.breaks_left = visit.kept
+        self.routes[eid].breaks.extend(visit.taken)
+        st.free_at = visit.leave
+        st.committed = jid
+        st.committed_start = visit.start
+        if len(g.arrived) == job.crew_size:
+            self._start_crew(g)
+        return True
+
+    def _latest_start(self, job: Job) -> datetime:
+        """The last moment a crew visit may still start (its last window's end)."""
+        ends = [w.end for w in job.time_windows]
+        if ends:
+            return max(ends)
+        return max(e.shifts[0].end for e in self.problem.engineers)
+
+    def _start_crew(self, g: _Gathering) -> None:
+        """The whole crew is there: the visit starts when the last member arrives."""
+        job = self.problem.job_by_id[g.job_id]
+        assert g.lead is not None
+        start = max(v.start for v in g.arrived.values())
+        base = timedelta(minutes=job.duration_minutes)
+        actual = timedelta(minutes=self.sc.actual_minutes.get(g.job_id, job.duration_minutes))
+        end = start + timedelta(seconds=round(actual.total_seconds())) if base else start
+        crew = [g.lead, *sorted(e for e in g.arrived if e != g.lead)]
+        need = self.sc.on_site_part.get(g.job_id)
+        fixed = need is None or self.van[g.lead].get(need, 0) > 0
+        if need is not None and fixed:
+            self.van[g.lead][need] -= 1
+        point = self.m.job_point[g.job_id]
+        for eid in crew:
+            visit = g.arrived[eid]
+            st = self.states[eid]
+            route = self.routes[eid]
+            if route.departure is None:
+                route.departure = visit.leave
+            route.stops.append(
+                Stop(
+                    job_id=g.job_id,
+                    arrival=visit.arrival,
+                    start=start,
+                    end=end,
+                    travel_s=int(visit.travel.total_seconds()),
+                    distance_m=self.m.distance(st.point, point),
+                    wait_s=int((start - visit.arrival).total_seconds()),
+                    first_time_fix=1.0 if fixed else 0.0,
+                    customer=job.customer,
+                    address=job.address,
+                    crew=crew,
+                )
+            )
+            self.visits[eid] += 1
+            st.committed_start = start
+            self.push(end, _FREE, "job_done", eid)
+        self.started.add(g.job_id)
+        del self.gather[g.job_id]
+
+    def disperse(self, now: datetime, jid: str) -> str | None:
+        """The crew of ``jid`` did not gather in time: those who came leave again (they drove
+        there for nothing) and the job goes back to the policy."""
+        g = self.gather.pop(jid, None)
+        if g is None:
+            return None
+        point = self.m.job_point[jid]
+        for eid, visit in sorted(g.arrived.items()):
+            st = self.states[eid]
+            st.point = point
+            st.free_at = max(now, visit.arrival)
+            st.committed = None
+            st.committed_start = None
+        self.result.notes.append(f"crew for {jid} not complete by {now.isoformat()}")
+        return "crew_dispersed"
 
     def _start(self, job: Job, arrival: datetime) -> tuple[datetime, bool]:
         """The service start for an engineer arriving at ``arrival`` (not before the job's
@@ -368,7 +552,10 @@ class _Simulation:
         return t, False
 
     def _can_do(self, eid: str, jid: str) -> bool:
-        return may_do(self.problem.job_by_id[jid], self.problem.engineer_by_id[eid])
+        eng = self.problem.engineer_by_id[eid]
+        if eng.max_jobs is not None and self.visits[eid] >= eng.max_jobs:
+            return False
+        return may_do(self.problem.job_by_id[jid], eng)
 
     def finish(self) -> SimulationResult:
         routes: list[Route] = []
@@ -402,6 +589,7 @@ class _Simulation:
                 )
             )
         served = {s.job_id for r in routes for s in r.stops}
+        served |= {o.job_id for o in self.outsourced}
         unassigned = [
             Unassigned(
                 job_id=j.id,
@@ -411,5 +599,9 @@ class _Simulation:
             for j in self.problem.jobs
             if j.id not in served and j.id not in self.cancelled
         ]
-        self.result.plan = Plan(routes=routes, unassigned=unassigned)
+        self.result.plan = Plan(
+            routes=routes,
+            unassigned=unassigned,
+            outsourced=sorted(self.outsourced, key=lambda o: o.job_id),
+        )
         return self.result

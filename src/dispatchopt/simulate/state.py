@@ -9,7 +9,7 @@ from functools import cached_property
 
 from dispatchopt.matrices import ProblemMatrices
 from dispatchopt.models import Break, Job, Location, Lock, Problem, Shift, TimeWindow
-from dispatchopt.models.eligibility import may_do
+from dispatchopt.models.eligibility import may_do, why_not_helper
 
 
 @dataclass
@@ -48,6 +48,8 @@ class DispatchState:
     subject: str | None = None
     appointments: Mapping[str, TimeWindow] = field(default_factory=dict)
     """Job id -> the window its customer was promised (given when the job was first queued)."""
+    outsourced: Mapping[str, int] = field(default_factory=dict)
+    """Provider id -> jobs it has taken so far today (its quota left is ``max_jobs`` less)."""
 
     @property
     def idle(self) -> tuple[str, ...]:
@@ -65,6 +67,11 @@ class DispatchState:
         """True when the engineer holds the job's skills and restrictions allow the visit."""
         return may_do(self.full.job_by_id[job_id], self.full.engineer_by_id[engineer_id])
 
+    def can_help(self, engineer_id: str, job_id: str) -> bool:
+        """True when the engineer may be a non-lead member of the job's crew."""
+        job = self.full.job_by_id[job_id]
+        return why_not_helper(job, self.full.engineer_by_id[engineer_id]) is None
+
     def travel_s(self, engineer_id: str, job_id: str) -> int:
         """Driving seconds from the engineer's current point to the job."""
         return self.matrices.duration(
@@ -81,7 +88,21 @@ class DispatchState:
                 continue
             eng = self.full.engineer_by_id[eid]
             shift = eng.shifts[0]
-            if st.committed is not None and st.committed_start is not None:
+            crew_visit = (
+                st.committed is not None
+                and st.committed_start is not None
+                and self.full.job_by_id[st.committed].crew_size > 1
+            )
+            if crew_visit:
+                # At (or on the way to) a crew visit: free again at its door once it is done.
+                assert st.committed is not None and st.committed_start is not None
+                crew_job = self.full.job_by_id[st.committed]
+                start = max(
+                    self.now,
+                    st.committed_start + timedelta(minutes=crew_job.duration_minutes),
+                )
+                where = crew_job.location
+            elif st.committed is not None and st.committed_start is not None:
                 # On the way to (or at) the committed visit: plan from its door, never from a
                 # moment already past, so no one is planned into time the engineer has spent.
                 start = min(self.now, st.committed_start)
@@ -117,7 +138,7 @@ class DispatchState:
                     }
                 )
             )
-            if st.committed is not None and st.committed_start is not None:
+            if not crew_visit and st.committed is not None and st.committed_start is not None:
                 job = self.full.job_by_id[st.committed]
                 jobs.append(
                     job.model_copy(
@@ -142,7 +163,14 @@ class DispatchState:
             cleaned.append(job.model_copy(update=update))
         # Every other field (parts catalogue, depots, SLA policies, calendar...) carries over.
         data = {name: getattr(self.full, name) for name in Problem.model_fields}
+        providers = [
+            p.model_copy(update={"max_jobs": max(0, p.max_jobs - self.outsourced.get(p.id, 0))})
+            for p in self.full.providers
+        ]
         data.update(
-            name=f"{self.full.name} @ {self.now.isoformat()}", jobs=cleaned, engineers=engineers
+            name=f"{self.full.name} @ {self.now.isoformat()}",
+            jobs=cleaned,
+            engineers=engineers,
+            providers=providers,
         )
         return Problem.model_validate(data)
