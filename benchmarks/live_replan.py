@@ -59,6 +59,9 @@ from dispatchopt.solvers.front_door import solve  # noqa: E402
 from dispatchopt.solvers.objective import plan_score  # noqa: E402
 from dispatchopt.validate import validate  # noqa: E402
 
+DISRUPTION = Disruption()
+"""The settings the constrained re-plan runs with (``--disruption``)."""
+
 RESULTS = ROOT / "benchmarks" / "results"
 HALF = timedelta(hours=1)
 
@@ -110,9 +113,10 @@ def one_seed(args: argparse.Namespace, seed: int) -> dict[str, Any]:
                 events.append(VisitOverrun(job_id=job_id, expected_end=end))
     rng = np.random.default_rng(seed)
     working = [r.engineer_id for r in plan.routes if any(s.start > now for s in r.jobs)]
-    sick = working[int(rng.integers(len(working)))]
-    shift_end = max(s.end for s in day.engineer_by_id[sick].shifts)
-    events.append(EngineerUnavailable(engineer_id=sick, start=now, end=shift_end))
+    sick: str | None = working[int(rng.integers(len(working)))] if args.sick else None
+    if sick is not None:
+        shift_end = max(s.end for s in day.engineer_by_id[sick].shifts)
+        events.append(EngineerUnavailable(engineer_id=sick, start=now, end=shift_end))
 
     changed = day
     for event in events:
@@ -120,7 +124,7 @@ def one_seed(args: argparse.Namespace, seed: int) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     kept_plan = replan(
-        changed, plan, now=now, time_limit=args.time_limit, disruption=Disruption(), seed=seed
+        changed, plan, now=now, time_limit=args.time_limit, disruption=DISRUPTION, seed=seed
     )
     kept_s = time.perf_counter() - t0
     free_day = with_changes(
@@ -198,7 +202,20 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=5.0)
     parser.add_argument("--now", default="11:00", help="local time of the re-plan")
     parser.add_argument("--out", type=Path, default=RESULTS / "live_replan.md")
+    parser.add_argument(
+        "--no-sick",
+        dest="sick",
+        action="store_false",
+        help="only the generator's events (no engineer off sick from --now)",
+    )
+    parser.add_argument(
+        "--disruption",
+        default="{}",
+        help='Disruption settings as JSON, e.g. \'{"promised_priority": 10}\' (default: defaults)',
+    )
     args = parser.parse_args()
+    global DISRUPTION
+    DISRUPTION = Disruption.model_validate_json(args.disruption)
     started = time.perf_counter()
     rows = [one_seed(args, seed) for seed in args.seeds]
     lines = [
