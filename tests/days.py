@@ -100,3 +100,21 @@ class Day:
 
 
 __all__ = ["Day"]
+
+
+def ada_and_bob(d: Day, **extra: Any) -> Problem:
+    """ada (lunch break) and bob (a morning shift) for three jobs near the depot; FAR is 400 km
+    out with a five-minute window, so it is left out with a reason."""
+    return d.problem(
+        [
+            d.job("J1", 10, 0, windows=[("09:00", "12:00")]),
+            d.job("J2", 20, 5),
+            d.job("J3", -10, 8),
+            d.job("FAR", 400, 0, windows=[("08:00", "08:05")]),
+        ],
+        [
+            d.engineer("ada", 0, 0, breaks=[("11:00", "14:00", 30)]),
+            d.engineer("bob", 5, 5, shift=("09:00", "12:00")),
+        ],
+        **extra,
+    )

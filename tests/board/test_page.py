@@ -15,28 +15,14 @@ from dispatchopt.cli import app
 from dispatchopt.models import Plan, Problem
 from dispatchopt.solvers import solve
 from dispatchopt.validate import validate
-from tests.days import Day
+from tests.days import Day, ada_and_bob
 
 WEDNESDAY = Day(date(2026, 3, 11))
 
 
 def tiny_wednesday() -> Problem:
-    """ada (lunch break) and bob (a morning shift) for three jobs near the depot; FAR is 400 km
-    out with a five-minute window, so it is left out with a reason."""
-    d = WEDNESDAY
-    return d.problem(
-        [
-            d.job("J1", 10, 0, windows=[("09:00", "12:00")]),
-            d.job("J2", 20, 5),
-            d.job("J3", -10, 8),
-            d.job("FAR", 400, 0, windows=[("08:00", "08:05")]),
-        ],
-        [
-            d.engineer("ada", 0, 0, breaks=[("11:00", "14:00", 30)]),
-            d.engineer("bob", 5, 5, shift=("09:00", "12:00")),
-        ],
-        name="Tiny Wednesday",
-    )
+    """The two-engineer, four-job day, on a Wednesday."""
+    return ada_and_bob(WEDNESDAY, name="Tiny Wednesday")
 
 
 def long_job_short_shift() -> Problem:

@@ -16,7 +16,7 @@ import httpx
 import uvicorn
 
 from dispatchopt.server import ServerSettings, create_app
-from tests.days import Day
+from tests.days import Day, ada_and_bob
 
 TUESDAY = Day(date(2026, 3, 10))
 """The service tests' day: Tuesday 10 March 2026, in UTC, x/y km travel at 60 km/h."""
@@ -25,19 +25,7 @@ TUESDAY = Day(date(2026, 3, 10))
 def tiny_tuesday() -> dict[str, Any]:
     """Two engineers, four jobs: ada (with a lunch break) and bob (a morning shift); the job
     FAR is 400 km out with a five-minute window, so it is left out with a reason."""
-    d = TUESDAY
-    problem = d.problem(
-        [
-            d.job("J1", 10, 0, windows=[("09:00", "12:00")]),
-            d.job("J2", 20, 5),
-            d.job("J3", -10, 8),
-            d.job("FAR", 400, 0, windows=[("08:00", "08:05")]),
-        ],
-        [
-            d.engineer("ada", 0, 0, breaks=[("11:00", "14:00", 30)]),
-            d.engineer("bob", 5, 5, shift=("09:00", "12:00")),
-        ],
-    )
+    problem = ada_and_bob(TUESDAY)
     return problem.model_dump(mode="json")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 from typing import Any
 
-from dispatchopt.models import Engineer, Job, Location, Plan, Problem, Route, Stop
+from dispatchopt.models import Engineer, Job, Location, Outsourced, Plan, Problem, Route, Stop
 from dispatchopt.models.skills import missing_skills
 from dispatchopt.scenarios import Scenario
 from tests.days import Day
@@ -90,6 +90,16 @@ def first_fit(problem: Problem) -> Plan:
             if not missing_skills(j.skills, e.skills):
                 routes.setdefault(e.id, []).append(j.id)
                 break
+    return queues_plan(problem, dict(sorted(routes.items())))
+
+
+def queues_plan(
+    problem: Problem,
+    routes: dict[str, list[str]],
+    outsourced: dict[str, list[str]] | None = None,
+) -> Plan:
+    """A plan that only says who does what in which order (the simulator reads no times), and
+    which jobs each provider gets."""
     t = problem.epoch()
     return Plan(
         routes=[
@@ -99,6 +109,11 @@ def first_fit(problem: Problem) -> Plan:
                 arrival=t,
                 stops=[Stop(job_id=jid, arrival=t, start=t, end=t) for jid in jids],
             )
-            for eid, jids in sorted(routes.items())
-        ]
+            for eid, jids in routes.items()
+        ],
+        outsourced=[
+            Outsourced(job_id=j, provider_id=pid, fee=0.0)
+            for pid, jids in (outsourced or {}).items()
+            for j in jids
+        ],
     )

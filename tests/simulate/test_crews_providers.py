@@ -7,36 +7,16 @@ from datetime import timedelta
 import pytest
 
 from dispatchopt import solve
-from dispatchopt.models import Outsourced, Plan, Problem, Provider, Route, Stop
+from dispatchopt.models import Provider, Stop
 from dispatchopt.models.eligibility import territory_bars
 from dispatchopt.scenarios import EngineerOff, Scenario, generate_scenario
 from dispatchopt.simulate import BatchPlan, GreedyNearest, compute_kpis, simulate
-from tests.simulate.days import DAY, engineer, job, scenario
+from tests.simulate.days import DAY, engineer, job, queues_plan, scenario
 
 
 def following(routes: dict[str, list[str]], outsourced: dict[str, list[str]] | None = None):
     """A stand-in solver that always returns these queues (and providers' jobs)."""
-
-    def solver(problem: Problem) -> Plan:
-        t = problem.epoch()
-        return Plan(
-            routes=[
-                Route(
-                    engineer_id=eid,
-                    departure=t,
-                    arrival=t,
-                    stops=[Stop(job_id=j, arrival=t, start=t, end=t) for j in jids],
-                )
-                for eid, jids in routes.items()
-            ],
-            outsourced=[
-                Outsourced(job_id=j, provider_id=pid, fee=0.0)
-                for pid, jids in (outsourced or {}).items()
-                for j in jids
-            ],
-        )
-
-    return BatchPlan(solver=solver)
+    return BatchPlan(solver=lambda problem: queues_plan(problem, routes, outsourced))
 
 
 def crew_job(jid: str, km_east: float, **kw: object):
