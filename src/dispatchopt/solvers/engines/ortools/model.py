@@ -6,7 +6,6 @@ search never calls back into Python for an arc.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ from ortools.constraint_solver import pywrapcp
 from dispatchopt.models.eligibility import in_territory
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.solvers.compiled import OBJECTIVE_UNITS, CompiledProblem
+from dispatchopt.solvers.objective import balance_targets
 
 TIME = "Time"
 LOAD = "Load"
@@ -159,7 +159,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     _add_stock_dimensions(cp, manager, routing)
     _add_crews(cp, manager, routing, time)
     _add_job_counts(cp, routing)
-    _add_balance(cp, routing, vehicle_time_eval, no_transit)
+    _add_balance(cp, routing, services, no_transit)
 
     for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
@@ -321,18 +321,18 @@ def _add_job_counts(cp: CompiledProblem, routing: pywrapcp.RoutingModel) -> None
 def _add_balance(
     cp: CompiledProblem,
     routing: pywrapcp.RoutingModel,
-    vehicle_time_eval: list[int],
+    services: list[np.ndarray],
     no_transit: int,
 ) -> None:
-    """The balance term: a dimension that sums each route's working time (travel plus time
-    on site, waiting left out) or its job count, with a soft upper bound at the fair share
-    (``Problem.fair_share``) on every engineer's route costing ``weight`` an hour (or a
-    job) beyond it."""
+    """The balance term: a dimension that sums each route's seconds on site (or its job
+    count), with a soft lower and a soft upper bound at the ends of the engineer's band
+    (``balance_targets``, the same as :func:`~dispatchopt.solvers.objective.plan_terms`
+    prices), each costing ``weight`` an hour (or a job) outside it; an unused shift sits at
+    zero, so it pays its whole lower end."""
     balance = cp.problem.objective.balance
     if balance is None:
         return
     scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
-    share = cp.problem.fair_share()
     if balance.on == "jobs":
         one = [0] * cp.num_nodes
         for job in cp.jobs:
@@ -340,18 +340,27 @@ def _add_balance(
         per_route = [routing.RegisterUnaryTransitVector(one)] * len(cp.vehicles)
         coefficient = round(balance.weight * scale)
         capacity = len(cp.jobs) + 1
-        bound = math.floor(share)
     else:
-        per_route = list(vehicle_time_eval)
+        registered: dict[bytes, int] = {}
+        per_route = []
+        for service in services:
+            key = service.tobytes()
+            if key not in registered:
+                registered[key] = routing.RegisterUnaryTransitVector(service.tolist())
+            per_route.append(registered[key])
         coefficient = max(1, round(balance.weight * scale / 3600))
         capacity = max(cp.horizon, 1)
-        bound = math.floor(share)
     routing.AddDimensionWithVehicleTransits(
         per_route + [no_transit] * len(cp.providers), 0, capacity, True, WORK
     )
     work = routing.GetDimensionOrDie(WORK)
-    for v in range(len(cp.vehicles)):
-        work.SetCumulVarSoftUpperBound(routing.End(v), bound, coefficient)
+    targets = balance_targets(cp.problem)
+    for v, vehicle in enumerate(cp.vehicles):
+        low, high = targets[(vehicle.engineer_id, vehicle.shift_index)]
+        end = routing.End(v)
+        work.SetCumulVarSoftUpperBound(end, min(high, capacity), coefficient)
+        if low > 0:
+            work.SetCumulVarSoftLowerBound(end, min(low, capacity), coefficient)
 
 
 def _add_stock_dimensions(
