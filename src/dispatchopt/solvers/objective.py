@@ -206,13 +206,14 @@ def balance_targets(problem: Problem) -> dict[tuple[str, int], tuple[int, int]]:
 
 
 def balance_measure(problem: Problem, route: Route) -> float:
-    """What the balance term compares with a route's target: its job visits for
-    ``on="jobs"``, else its seconds on site (pickups included; driving, waiting and breaks
-    left out, so neither a detour nor a wait ever earns a short day credit)."""
+    """What the balance term compares with a route's band: its job visits for ``on="jobs"``,
+    else the nominal seconds on site of its jobs (``duration_minutes``; a crew counts for
+    each member): the work handed to the engineer, whatever their skill level makes of it.
+    Driving, waiting, pickups and breaks are left out, so no detour or wait fills a day."""
     balance = problem.objective.balance
     if balance is not None and balance.on == "jobs":
         return float(len(route.jobs))
-    return float(sum((s.end - s.start).total_seconds() for s in route.stops))
+    return float(sum(round(problem.job_by_id[s.job_id].duration_minutes * 60) for s in route.jobs))
 
 
 def busy_s(route: Route) -> float:

@@ -112,7 +112,8 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-    _add_providers(cp, routing, time)
+    undone = _balance_undone_cost(cp)
+    _add_providers(cp, routing, time, undone)
 
     # Jobs: windows, allowed vehicles, optionality.
     solver = routing.solver()
@@ -129,7 +130,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
             takers = [first_provider + k for k in job.providers]
             routing.VehicleVar(index).SetValues([-1, *job.allowed, *takers])
-        routing.AddDisjunction([index], job.penalty)
+        routing.AddDisjunction([index], job.penalty + undone[job.node])
         if job.sla_due is not None and job.sla_late_cost_per_s:
             # One soft upper bound per node in OR-Tools: the SLA promise outranks a soft window.
             time.SetCumulVarSoftUpperBound(index, max(job.sla_due, 0), job.sla_late_cost_per_s)
@@ -159,7 +160,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     _add_stock_dimensions(cp, manager, routing)
     _add_crews(cp, manager, routing, time)
     _add_job_counts(cp, routing)
-    _add_balance(cp, routing, services, no_transit)
+    _add_balance(cp, routing, no_transit)
 
     for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
@@ -246,17 +247,21 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
 
 
 def _add_providers(
-    cp: CompiledProblem, routing: pywrapcp.RoutingModel, time: pywrapcp.RoutingDimension
+    cp: CompiledProblem,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+    undone: list[int],
 ) -> None:
-    """Each provider's vehicle: the job's fee (and forgone continuity) as the cost of leaving
-    it, and a start no earlier than the provider's lead time (with no travel, every job it
-    takes then starts after it too)."""
+    """Each provider's vehicle: the job's fee (and forgone continuity, and the balance term's
+    price of work our engineers do not do, ``undone``) as the cost of leaving it, and a start
+    no earlier than the provider's lead time (with no travel, every job it takes then starts
+    after it too)."""
     first = len(cp.vehicles)
     for k, provider in enumerate(cp.providers):
         fee = [0] * cp.num_nodes
         for job in cp.jobs:
             if k in job.providers:
-                fee[job.node] = job.fees[job.providers.index(k)]
+                fee[job.node] = job.fees[job.providers.index(k)] + undone[job.node]
         v = first + k
         routing.SetArcCostEvaluatorOfVehicle(routing.RegisterUnaryTransitVector(fee), v)
         ready = min(provider.ready, cp.horizon)
@@ -318,49 +323,82 @@ def _add_job_counts(cp: CompiledProblem, routing: pywrapcp.RoutingModel) -> None
             solver.Add(solver.Sum([count.CumulVar(routing.End(v)) for v in shifts]) <= cap)
 
 
+def _balance_work(cp: CompiledProblem) -> list[int]:
+    """What each node adds to an engineer's balance measure
+    (:func:`~dispatchopt.solvers.objective.balance_measure`): a job's nominal seconds on site
+    (every crew member's node its own), or one visit for ``on="jobs"``; 0 elsewhere."""
+    balance = cp.problem.objective.balance
+    work = [0] * cp.num_nodes
+    for job in cp.jobs:
+        if balance is not None and balance.on == "jobs":
+            work[job.node] = 1
+        else:
+            work[job.node] = round(cp.problem.job_by_id[job.job_id].duration_minutes * 60)
+    return work
+
+
+def _balance_coefficient(cp: CompiledProblem) -> int:
+    """The balance weight per unit of :func:`_balance_work`, in the engine's integer cost."""
+    balance = cp.problem.objective.balance
+    assert balance is not None
+    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
+    if balance.on == "jobs":
+        return round(balance.weight * scale)
+    return max(1, round(balance.weight * scale / 3600))
+
+
+def _balance_undone_cost(cp: CompiledProblem) -> list[int]:
+    """The lower side of the balance term, as a price per node on work our engineers do not
+    do (a node left out, or a job given to a provider): see :func:`_add_balance`."""
+    if cp.problem.objective.balance is None:
+        return [0] * cp.num_nodes
+    coefficient = _balance_coefficient(cp)
+    return [coefficient * w for w in _balance_work(cp)]
+
+
 def _add_balance(
     cp: CompiledProblem,
     routing: pywrapcp.RoutingModel,
-    services: list[np.ndarray],
     no_transit: int,
 ) -> None:
-    """The balance term: a dimension that sums each route's seconds on site (or its job
-    count), with a soft lower and a soft upper bound at the ends of the engineer's band
-    (``balance_targets``, the same as :func:`~dispatchopt.solvers.objective.plan_terms`
-    prices), each costing ``weight`` an hour (or a job) outside it; an unused shift sits at
-    zero, so it pays its whole lower end."""
+    """The balance term (``plan_terms`` prices it from the plan): each engineer's shift pays
+    ``c`` per unit of work (:func:`_balance_work`) below its band's lower end ``l`` and above
+    its upper end ``h`` (``balance_targets``).
+
+    OR-Tools charges no soft bound on a route left empty, so a soft lower bound would let an
+    engineer's shortfall vanish by taking all their work away. The engine prices the same
+    term in an equivalent form with no cost on an empty route: ``c * max(0, l - x)`` equals
+    ``c * (l - x) + c * max(0, x - l)``, and summed over the shifts ``-c * x`` is, up to a
+    constant, ``c`` per unit of work our engineers do not do (a node's drop penalty and a
+    provider's cost carry it, :func:`_balance_undone_cost`). What is left is two soft upper
+    bounds per route, at ``l`` and at ``h`` (one at ``2c`` when they are the same)."""
     balance = cp.problem.objective.balance
     if balance is None:
         return
-    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
-    if balance.on == "jobs":
-        one = [0] * cp.num_nodes
-        for job in cp.jobs:
-            one[job.node] = 1
-        per_route = [routing.RegisterUnaryTransitVector(one)] * len(cp.vehicles)
-        coefficient = round(balance.weight * scale)
-        capacity = len(cp.jobs) + 1
-    else:
-        registered: dict[bytes, int] = {}
-        per_route = []
-        for service in services:
-            key = service.tobytes()
-            if key not in registered:
-                registered[key] = routing.RegisterUnaryTransitVector(service.tolist())
-            per_route.append(registered[key])
-        coefficient = max(1, round(balance.weight * scale / 3600))
-        capacity = max(cp.horizon, 1)
-    routing.AddDimensionWithVehicleTransits(
-        per_route + [no_transit] * len(cp.providers), 0, capacity, True, WORK
-    )
-    work = routing.GetDimensionOrDie(WORK)
+    coefficient = _balance_coefficient(cp)
+    work = _balance_work(cp)
+    capacity = sum(work) + 1
+    per_node = routing.RegisterUnaryTransitVector(work)
     targets = balance_targets(cp.problem)
-    for v, vehicle in enumerate(cp.vehicles):
-        low, high = targets[(vehicle.engineer_id, vehicle.shift_index)]
+    bands = [targets[(v.engineer_id, v.shift_index)] for v in cp.vehicles]
+    two = any(low != high for low, high in bands)
+    dimensions = []
+    for name in [WORK, f"{WORK}:upper"] if two else [WORK]:
+        routing.AddDimensionWithVehicleTransits(
+            [per_node] * len(cp.vehicles) + [no_transit] * len(cp.providers),
+            0,
+            capacity,
+            True,
+            name,
+        )
+        dimensions.append(routing.GetDimensionOrDie(name))
+    for v, (low, high) in enumerate(bands):
         end = routing.End(v)
-        work.SetCumulVarSoftUpperBound(end, min(high, capacity), coefficient)
-        if low > 0:
-            work.SetCumulVarSoftLowerBound(end, min(low, capacity), coefficient)
+        if two:
+            dimensions[0].SetCumulVarSoftUpperBound(end, min(low, capacity), coefficient)
+            dimensions[1].SetCumulVarSoftUpperBound(end, min(high, capacity), coefficient)
+        else:
+            dimensions[0].SetCumulVarSoftUpperBound(end, min(low, capacity), 2 * coefficient)
 
 
 def _add_stock_dimensions(
