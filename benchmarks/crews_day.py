@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument(
         "--balance", type=float, nargs="+", default=[20.0], help="weights per hour to run"
     )
+    parser.add_argument("--crews", type=float, default=0.3, help="two-person share")
     parser.add_argument("--territories", default="mixed", help="none, hard, soft or mixed")
     parser.add_argument("--no-providers-run", action="store_true", help="add the run without")
     args = parser.parse_args()
@@ -83,7 +84,7 @@ def main() -> None:
         args.size,
         args.engineers,
         args.seed,
-        two_person_share=0.3,
+        two_person_share=args.crews,
         territories=args.territories,
         providers=2,
     )

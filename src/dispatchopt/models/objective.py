@@ -19,10 +19,12 @@ class Balance(BaseModel):
     the time the engineer's shifts leave after breaks (or ``Engineer.max_jobs``) and split
     among the shifts by that time. Above it cuts long days, below it fills short ones, and an
     engineer left idle pays the whole target, so work moves towards even days while that
-    costs less than ``weight`` an hour. Both sides count time on site only: driving (and
-    waiting) is already priced, and a short day must not earn credit for a detour. For
-    ``"jobs"`` the free band is the target's floor to its ceiling. ``summary.working_spread_s``
-    and ``working_std_s`` report the spread it leaves.
+    costs less than ``weight`` an hour. Both sides count the engineer's jobs' nominal time on
+    site (``duration_minutes``, whatever a skill level makes of it) and nothing else:
+    driving and waiting are priced already, a short day must earn no credit for a detour, and
+    the target itself is on-site time only (a band on travel plus on site would charge every
+    full day its drive). For ``"jobs"`` the free band is the target's floor to its ceiling.
+    ``summary.working_spread_s`` and ``working_std_s`` report the spread it leaves.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
