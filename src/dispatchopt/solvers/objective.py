@@ -140,9 +140,9 @@ def route_cost(problem: Problem, route: Route) -> float:
 def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
     """The terms that belong to the plan as a whole, not to one route: each provider's fee
     (``contractor_fee``, and ``continuity`` forgone by giving away a job with a last engineer)
-    and the balance term (``Objective.balance``: the weight times each engineer's shift time on
-    site, in hours, or its job count, above or below its target, :func:`balance_targets`; an
-    engineer without a route that shift is zero on both); a balance term is keyed by
+    and the balance term (``Objective.balance``: the weight times each shift's nominal hours on
+    site, :func:`balance_measure`, or its job count, above or below its band,
+    :func:`balance_targets`; a shift without a route counts zero); a balance term is keyed by
     ``BALANCE_KEY`` and the engineer instead of a job."""
     objective = problem.objective
     out: dict[Term, float] = {}
@@ -174,8 +174,8 @@ def balance_targets(problem: Problem) -> dict[tuple[str, int], tuple[int, int]]:
     """Each engineer's shift's balance band (seconds on site, or job visits): no cost between
     its two ends, ``Balance.weight`` an hour (or a job) outside them.
 
-    An engineer's target is the fair share (:meth:`Problem.fair_share`) or, when that is more,
-    the time the engineer's shifts leave after breaks (``max_jobs`` for ``on="jobs"``),
+    An engineer's target is the fair share (:meth:`Problem.fair_share`), or the time the
+    engineer's shifts leave after breaks when that is less (``max_jobs`` for ``on="jobs"``),
     split among the shifts by that time. Seconds are whole (both ends the floor); a count's
     band is the floor and ceiling of the target, so 2.5 jobs each leaves 2 and 3 free."""
     balance = problem.objective.balance
@@ -233,9 +233,9 @@ def plan_score(problem: Problem, plan: Plan) -> Score:
 __all__ = [
     "BALANCE_KEY",
     "Score",
+    "Term",
     "balance_measure",
     "balance_targets",
-    "Term",
     "busy_s",
     "drop_penalty",
     "plan_score",
