@@ -281,6 +281,34 @@ def test_balance_prices_the_long_day_above_and_the_idle_day_below_the_fair_share
     assert priced.by_engineer[idle]["balance"] == pytest.approx(200.0)
 
 
+def _three_jobs(balance: bool) -> Problem:
+    """Three one-hour jobs, Ann and Bob side by side, 50 to send an engineer; with balance at
+    60 an hour 1.5 h each is fair."""
+    return DAY.problem(
+        [DAY.job(f"j{i}", 10 + i, minutes=60) for i in range(3)],
+        [
+            DAY.engineer("ann", 0, cost_per_hour=10, fixed_cost=50),
+            DAY.engineer("bob", 1, cost_per_hour=10, fixed_cost=50),
+        ],
+        objective={"balance": {"weight": 60}} if balance else {},
+    )
+
+
+def test_balance_does_not_empty_a_short_day_to_escape_its_shortfall() -> None:
+    """From one engineer doing all three: 2 + 1 costs 60 of balance (0.5 h above and below)
+    and 100 of fixed cost, 3 + 0 costs 180 (1.5 h above, and Bob's whole 1.5 h below) and 50.
+    OR-Tools prices no soft bound on an empty route, so a plain soft lower bound would keep
+    3 + 0 (90 + 50 to it); the engine must see Bob's idle day."""
+    lopsided = solve(_three_jobs(False), time_limit=1)
+    assert _jobs_each(lopsided) == [3]
+    problem = _three_jobs(True)
+    plan = improve(problem, lopsided, time_limit=1)
+    assert plan is not None and validate(problem, plan) == []
+    assert _jobs_each(plan) == [1, 2]
+    assert plan.summary is not None
+    assert plan.summary.cost_breakdown["balance"] == pytest.approx(60.0)
+
+
 def test_a_short_shift_caps_the_balance_target() -> None:
     problem = DAY.problem(
         [DAY.job(f"j{i}", 10 + i, minutes=60) for i in range(4)],
