@@ -140,10 +140,11 @@ def route_cost(problem: Problem, route: Route) -> float:
 def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
     """The terms that belong to the plan as a whole, not to one route: each provider's fee
     (``contractor_fee``, and ``continuity`` forgone by giving away a job with a last engineer)
-    and the balance term (``Objective.balance``: the weight times each shift's nominal hours on
-    site, :func:`balance_measure`, or its job count, above or below its band,
-    :func:`balance_targets`; a shift without a route counts zero); a balance term is keyed by
-    ``BALANCE_KEY`` and the engineer instead of a job."""
+    and the balance term (``Objective.balance``: the weight times each shift's hours below
+    its band on nominal time on site, :func:`balance_measure`, and above it on busy time,
+    :func:`busy_s`, or its job count outside it, :func:`balance_targets`; a shift without a
+    route counts zero); a balance term is keyed by ``BALANCE_KEY`` and the engineer instead
+    of a job."""
     objective = problem.objective
     out: dict[Term, float] = {}
     for given in plan.outsourced:
@@ -157,7 +158,8 @@ def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
         for (eid, k), (low, high) in balance_targets(problem).items():
             route = routes.get((eid, k))
             done = 0.0 if route is None else balance_measure(problem, route)
-            off = max(0.0, done - high) + max(0.0, low - done)
+            busy = done if route is None or balance.on == "jobs" else busy_s(route)
+            off = max(0.0, busy - high) + max(0.0, low - done)
             if balance.on == "working_time":
                 off /= 3600
             if off:
@@ -206,10 +208,11 @@ def balance_targets(problem: Problem) -> dict[tuple[str, int], tuple[int, int]]:
 
 
 def balance_measure(problem: Problem, route: Route) -> float:
-    """What the balance term compares with a route's band: its job visits for ``on="jobs"``,
-    else the nominal seconds on site of its jobs (``duration_minutes``; a crew counts for
-    each member): the work handed to the engineer, whatever their skill level makes of it.
-    Driving, waiting, pickups and breaks are left out, so no detour or wait fills a day."""
+    """What the balance term compares with the lower end of a route's band (and, for
+    ``on="jobs"``, the upper): its job visits for ``"jobs"``, else the nominal seconds on site
+    of its jobs (``duration_minutes``; a crew counts for each member), the work handed to the
+    engineer. Driving, waiting, pickups and breaks are left out, so no detour or wait fills a
+    short day."""
     balance = problem.objective.balance
     if balance is not None and balance.on == "jobs":
         return float(len(route.jobs))
@@ -217,7 +220,8 @@ def balance_measure(problem: Problem, route: Route) -> float:
 
 
 def busy_s(route: Route) -> float:
-    """Seconds driving or on site (waiting and breaks left out)."""
+    """Seconds driving or on site (waiting and breaks left out): what the balance term
+    compares with the upper end of a route's band (``on="working_time"``)."""
     on_site = sum((s.end - s.start).total_seconds() for s in route.stops)
     return route.travel_s + on_site
 

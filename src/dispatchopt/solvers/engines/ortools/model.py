@@ -160,7 +160,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
     _add_stock_dimensions(cp, manager, routing)
     _add_crews(cp, manager, routing, time)
     _add_job_counts(cp, routing)
-    _add_balance(cp, routing, no_transit)
+    _add_balance(cp, routing, vehicle_time_eval, no_transit)
 
     for before, after, before_service in cp.precedences:
         b, a = manager.NodeToIndex(before), manager.NodeToIndex(after)
@@ -359,19 +359,21 @@ def _balance_undone_cost(cp: CompiledProblem) -> list[int]:
 def _add_balance(
     cp: CompiledProblem,
     routing: pywrapcp.RoutingModel,
+    vehicle_time_eval: list[int],
     no_transit: int,
 ) -> None:
     """The balance term (``plan_terms`` prices it from the plan): each engineer's shift pays
-    ``c`` per unit of work (:func:`_balance_work`) below its band's lower end ``l`` and above
-    its upper end ``h`` (``balance_targets``).
+    ``c`` per unit below its band's lower end ``l``, on its work (:func:`_balance_work`), and
+    per unit above its upper end ``h``, on its busy time (driving plus on site) for
+    ``on="working_time"`` or its work for ``"jobs"`` (``balance_targets``).
 
     OR-Tools charges no soft bound on a route left empty, so a soft lower bound would let an
-    engineer's shortfall vanish by taking all their work away. The engine prices the same
-    term in an equivalent form with no cost on an empty route: ``c * max(0, l - x)`` equals
+    engineer's shortfall vanish by taking all their work away. The engine prices the lower
+    side in an equivalent form with no cost on an empty route: ``c * max(0, l - x)`` equals
     ``c * (l - x) + c * max(0, x - l)``, and summed over the shifts ``-c * x`` is, up to a
     constant, ``c`` per unit of work our engineers do not do (a node's drop penalty and a
-    provider's cost carry it, :func:`_balance_undone_cost`). What is left is two soft upper
-    bounds per route, at ``l`` and at ``h`` (one at ``2c`` when they are the same)."""
+    provider's cost carry it, :func:`_balance_undone_cost`). What is left are soft upper
+    bounds per route: at ``l`` on the work and at ``h`` on the busy time (or the work)."""
     balance = cp.problem.objective.balance
     if balance is None:
         return
@@ -379,26 +381,24 @@ def _add_balance(
     work = _balance_work(cp)
     capacity = sum(work) + 1
     per_node = routing.RegisterUnaryTransitVector(work)
+    own = [per_node] * len(cp.vehicles)
+    if balance.on == "jobs":
+        upper_transits, upper_capacity = own, capacity
+    else:
+        upper_transits, upper_capacity = list(vehicle_time_eval), max(cp.horizon, 1)
+    rest = [no_transit] * len(cp.providers)
+    routing.AddDimensionWithVehicleTransits(own + rest, 0, capacity, True, WORK)
+    routing.AddDimensionWithVehicleTransits(
+        upper_transits + rest, 0, upper_capacity, True, f"{WORK}:upper"
+    )
+    lower = routing.GetDimensionOrDie(WORK)
+    upper = routing.GetDimensionOrDie(f"{WORK}:upper")
     targets = balance_targets(cp.problem)
-    bands = [targets[(v.engineer_id, v.shift_index)] for v in cp.vehicles]
-    two = any(low != high for low, high in bands)
-    dimensions = []
-    for name in [WORK, f"{WORK}:upper"] if two else [WORK]:
-        routing.AddDimensionWithVehicleTransits(
-            [per_node] * len(cp.vehicles) + [no_transit] * len(cp.providers),
-            0,
-            capacity,
-            True,
-            name,
-        )
-        dimensions.append(routing.GetDimensionOrDie(name))
-    for v, (low, high) in enumerate(bands):
+    for v, vehicle in enumerate(cp.vehicles):
+        low, high = targets[(vehicle.engineer_id, vehicle.shift_index)]
         end = routing.End(v)
-        if two:
-            dimensions[0].SetCumulVarSoftUpperBound(end, min(low, capacity), coefficient)
-            dimensions[1].SetCumulVarSoftUpperBound(end, min(high, capacity), coefficient)
-        else:
-            dimensions[0].SetCumulVarSoftUpperBound(end, min(low, capacity), 2 * coefficient)
+        lower.SetCumulVarSoftUpperBound(end, min(low, capacity), coefficient)
+        upper.SetCumulVarSoftUpperBound(end, min(high, upper_capacity), coefficient)
 
 
 def _add_stock_dimensions(
