@@ -53,8 +53,9 @@ class Objective(BaseModel):
     customer): sending an engineer whose estimated first-time-fix probability for the job is
     ``p`` costs ``weight * (1 - p)``, so better-matched engineers are preferred (0: ignored).
     ``out_of_territory_cost`` is charged per job a ``territory_mode="soft"`` engineer does
-    outside their territory. ``balance`` (off by default) prices each engineer's day above and below their
-    fair share, which pulls the engineers' days together (see :class:`Balance`).
+    outside their territory. ``balance`` (off by default) prices each engineer's day above
+    and below their fair share, which pulls the engineers' days together (see
+    :class:`Balance`).
     ``continuity_bonus`` is what sending the job's ``last_engineer_id`` again is worth: every
     other engineer (or a provider) doing it costs that much. Provider fees are paid as they
     are (``Provider.fee``).
