@@ -21,12 +21,13 @@ class Balance(BaseModel):
     below it fills short ones, and an engineer left idle pays the whole target, so work moves
     towards even days while that costs less than ``weight`` an hour.
 
-    For ``"working_time"`` the two sides measure different things, chosen by measurement
-    (benchmarks/results/crews_day.md): *above* counts the busy day, driving plus on site (so a
-    day long with driving is long), *below* only the jobs' nominal time on site (so a short
-    day earns no credit for a detour or a wait). On a generated 100-job day this narrowed the
-    spread more, at the same or lower cost, than on-site time on both sides. For ``"jobs"``
-    both sides count visits, and the free band is the target's floor to its ceiling.
+    For ``"working_time"`` the two sides measure different things: *above* counts the busy
+    day, driving plus on site (so a day long with driving is long), *below* only the jobs'
+    nominal time on site (so a short day earns no credit for a detour or a wait). Against
+    on-site time on both sides it narrowed the spread more in 3 of 4 paired runs on a
+    generated 100-job day, within run-to-run noise (benchmarks/results/crews_day.md). For
+    ``"jobs"`` both sides count visits, and the free band is the target's floor to its
+    ceiling.
     ``summary.working_spread_s`` and ``working_std_s`` report the spread it leaves.
     """
 
