@@ -18,6 +18,7 @@ from dispatchopt.models import Plan, Problem, UnassignedReason
 from dispatchopt.solvers.breakdown import cost_breakdown
 from dispatchopt.solvers.capabilities import Capabilities
 from dispatchopt.solvers.front_door import choose_engine, choose_strategy
+from dispatchopt.solvers.objective import balance_targets
 from dispatchopt.validate import validate
 from tests.days import Day
 
@@ -222,7 +223,110 @@ def test_balance_spreads_the_work_and_the_summary_reports_the_spread() -> None:
     assert plans[None].engineers_used == 1  # the fixed cost keeps it to one engineer
     assert plans[500.0].engineers_used == 2
     assert plans[500.0].working_spread_s < 3600
-    assert plans[500.0].cost_breakdown["balance"] > 0
+    # Three hours on site each is the fair share exactly: only the drive is above the band.
+    balanced = plans[500.0]
+    assert balanced.cost_breakdown["balance"] == pytest.approx(500 * balanced.travel_s / 3600)
+
+
+def _side_by_side(on: str | None) -> Problem:
+    """Ann (x=0) and Bob (x=1) side by side, four one-hour jobs in a row at x=10-13, a fixed
+    cost of 50 per engineer used: the cheap day sends one engineer to all four; the fair
+    share is two hours (two jobs) each."""
+    objective: dict[str, Any] = {}
+    if on is not None:
+        objective["balance"] = {"on": on, "weight": 100}
+    return DAY.problem(
+        [DAY.job(f"j{i}", 10 + i, minutes=60) for i in range(4)],
+        [
+            DAY.engineer("ann", 0, cost_per_hour=10, fixed_cost=50),
+            DAY.engineer("bob", 1, cost_per_hour=10, fixed_cost=50),
+        ],
+        objective=objective,
+    )
+
+
+def _jobs_each(plan: Plan) -> list[int]:
+    return sorted(len(r.jobs) for r in plan.routes if r.jobs)
+
+
+def test_balance_off_sends_one_engineer_to_all_four_jobs() -> None:
+    problem = _side_by_side(None)
+    plan = solve(problem, time_limit=1)
+    assert validate(problem, plan) == []
+    assert _jobs_each(plan) == [4]
+    assert plan.summary is not None
+    # Bob's idle day counts as zero hours: the spread is Ann's whole day.
+    ann = next(r for r in plan.routes if r.jobs)
+    assert plan.summary.working_spread_s == (ann.arrival - ann.departure).total_seconds()
+
+
+@pytest.mark.parametrize("on", ["working_time", "jobs"])
+def test_balance_on_gives_each_engineer_two_of_the_four_jobs(on: str) -> None:
+    problem = _side_by_side(on)
+    plan = solve(problem, time_limit=1)
+    assert validate(problem, plan) == []
+    assert _jobs_each(plan) == [2, 2]
+    assert plan.summary is not None
+    # Two jobs each is the fair share: for working time only the drive is above the band.
+    drive = 100 * plan.summary.travel_s / 3600 if on == "working_time" else 0.0
+    assert plan.summary.cost_breakdown.get("balance", 0.0) == pytest.approx(drive)
+    assert plan.summary.working_spread_s < 15 * 60
+
+
+def test_balance_prices_the_long_day_above_and_the_idle_day_below_the_fair_share() -> None:
+    lopsided = solve(_side_by_side(None), time_limit=1)
+    priced = cost_breakdown(_side_by_side("working_time"), lopsided)
+    # Four hours on site and the drive against two (2 h and the drive above), and none
+    # against two (2 h below), at 100/h.
+    route = next(r for r in lopsided.routes if r.jobs)
+    idle = ({"ann", "bob"} - {route.engineer_id}).pop()
+    above = 200.0 + 100 * route.travel_s / 3600
+    assert priced.by_engineer[route.engineer_id]["balance"] == pytest.approx(above)
+    assert priced.by_engineer[idle]["balance"] == pytest.approx(200.0)
+    assert priced.by_term["balance"] == pytest.approx(above + 200.0)
+
+
+def _three_jobs(balance: bool) -> Problem:
+    """Three one-hour jobs, Ann and Bob side by side, 50 to send an engineer; with balance at
+    60 an hour 1.5 h each is fair."""
+    return DAY.problem(
+        [DAY.job(f"j{i}", 10 + i, minutes=60) for i in range(3)],
+        [
+            DAY.engineer("ann", 0, cost_per_hour=10, fixed_cost=50),
+            DAY.engineer("bob", 1, cost_per_hour=10, fixed_cost=50),
+        ],
+        objective={"balance": {"weight": 60}} if balance else {},
+    )
+
+
+def test_balance_does_not_empty_a_short_day_to_escape_its_shortfall() -> None:
+    """From one engineer doing all three: 2 + 1 costs some 60-90 of balance (0.5 h on site
+    below, 0.5 h on site and the drive above) and 100 of fixed cost, 3 + 0 costs 180 and the
+    drive (1.5 h above, and Bob's whole 1.5 h below) and 50.
+    OR-Tools prices no soft bound on an empty route, so a plain soft lower bound would keep
+    3 + 0 (90 + 50 to it); the engine must see Bob's idle day."""
+    lopsided = solve(_three_jobs(False), time_limit=1)
+    assert _jobs_each(lopsided) == [3]
+    problem = _three_jobs(True)
+    plan = improve(problem, lopsided, time_limit=1)
+    assert plan is not None and validate(problem, plan) == []
+    assert _jobs_each(plan) == [1, 2]
+    assert plan.summary is not None
+    assert plan.summary.cost_breakdown["balance"] < 90.0
+    assert cost_breakdown(problem, lopsided).by_term["balance"] > 180.0
+
+
+def test_a_short_shift_caps_the_balance_target() -> None:
+    problem = DAY.problem(
+        [DAY.job(f"j{i}", 10 + i, minutes=60) for i in range(4)],
+        [
+            DAY.engineer("ann", 0),
+            DAY.engineer("bob", 1, shift=("08:00", "09:30"), breaks=[("08:30", "09:30", 30)]),
+        ],
+        objective={"balance": {"weight": 100}},
+    )
+    # The fair share is two hours; Bob's shift leaves one after his break.
+    assert balance_targets(problem) == {("ann", 0): (7200, 7200), ("bob", 0): (3600, 3600)}
 
 
 def test_continuity_sends_the_engineer_who_came_last_time() -> None:

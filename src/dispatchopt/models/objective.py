@@ -11,14 +11,24 @@ from dispatchopt.models._bounds import Amount
 
 
 class Balance(BaseModel):
-    """Fair days: ``weight`` per hour an engineer's working time (travel plus time on site;
-    ``on="working_time"``) goes beyond the day's fair share, or per job beyond it
-    (``on="jobs"``).
+    """Fair days: ``weight`` per hour an engineer's day is above *or below* their target
+    (``on="working_time"``), or per job visit (``on="jobs"``).
 
-    The fair share is the day's on-site time (each job's duration times its crew size)
-    divided evenly among the engineers (or its job visits, for ``"jobs"``): work then moves
-    from engineers beyond it to ones below it while that costs less than ``weight`` an hour
-    (or a job). ``summary.working_spread_s`` reports the spread it leaves.
+    The target is the day's fair share, the on-site time of all jobs (each job's
+    ``duration_minutes`` times its crew size; or all job visits) divided evenly among the
+    engineers, capped by the time the engineer's shifts leave after breaks (or
+    ``Engineer.max_jobs``) and split among the shifts by that time. Above it cuts long days,
+    below it fills short ones, and an engineer left idle pays the whole target, so work moves
+    towards even days while that costs less than ``weight`` an hour.
+
+    For ``"working_time"`` the two sides measure different things: *above* counts the busy
+    day, driving plus on site (so a day long with driving is long), *below* only the jobs'
+    nominal time on site (so a short day earns no credit for a detour or a wait). Against
+    on-site time on both sides it narrowed the spread more in 3 of 4 paired runs on a
+    generated 100-job day, within run-to-run noise (benchmarks/results/crews_day.md). For
+    ``"jobs"`` both sides count visits, and the free band is the target's floor to its
+    ceiling.
+    ``summary.working_spread_s`` and ``working_std_s`` report the spread it leaves.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -44,8 +54,9 @@ class Objective(BaseModel):
     customer): sending an engineer whose estimated first-time-fix probability for the job is
     ``p`` costs ``weight * (1 - p)``, so better-matched engineers are preferred (0: ignored).
     ``out_of_territory_cost`` is charged per job a ``territory_mode="soft"`` engineer does
-    outside their territory. ``balance`` (off by default) prices work beyond each engineer's
-    fair share, which pulls the engineers' days together (see :class:`Balance`).
+    outside their territory. ``balance`` (off by default) prices each engineer's day above
+    and below their fair share, which pulls the engineers' days together (see
+    :class:`Balance`).
     ``continuity_bonus`` is what sending the job's ``last_engineer_id`` again is worth: every
     other engineer (or a provider) doing it costs that much. Provider fees are paid as they
     are (``Provider.fee``).

@@ -171,8 +171,8 @@ class Summary(BaseModel):
     jobs_outsourced: int = 0
     """Jobs given to providers (``plan.outsourced``); not counted in ``jobs_served``."""
     working_spread_s: int = 0
-    """Longest minus shortest working time (travel + on site + waiting) over the engineers
-    who serve at least one job."""
+    """Longest minus shortest working time (travel + on site + waiting, a route with no job
+    counting zero) over every engineer with a shift, so an idle engineer is a zero-hour day."""
     working_std_s: float = 0.0
     """Standard deviation (population) of the same working times."""
     sla_compliance: dict[str, float] = Field(default_factory=dict)

@@ -5,7 +5,7 @@ so the breakdown adds up to the objective a plan reports. Route-wide terms (work
 distance, fixed cost, overtime) belong to the engineer; terms for one visit (SLA and soft-window
 lateness, a non-preferred engineer, first-time-fix risk, a job outside a soft territory,
 continuity forgone), a provider's fee and the penalty of a job left out belong to the job too;
-the balance term belongs to each engineer beyond the fair share.
+the balance term belongs to each engineer off their fair share.
 """
 
 from __future__ import annotations

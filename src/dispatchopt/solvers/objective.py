@@ -140,9 +140,11 @@ def route_cost(problem: Problem, route: Route) -> float:
 def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
     """The terms that belong to the plan as a whole, not to one route: each provider's fee
     (``contractor_fee``, and ``continuity`` forgone by giving away a job with a last engineer)
-    and the balance term (``Objective.balance``: the weight times each route's working time,
-    travel plus time on site, in hours, or its job count, beyond the fair share); a balance
-    term is keyed by ``BALANCE_KEY`` and the engineer instead of a job."""
+    and the balance term (``Objective.balance``: the weight times each shift's hours below
+    its band on nominal time on site, :func:`balance_measure`, and above it on busy time,
+    :func:`busy_s`, or its job count outside it, :func:`balance_targets`; a shift without a
+    route counts zero); a balance term is keyed by ``BALANCE_KEY`` and the engineer instead
+    of a job."""
     objective = problem.objective
     out: dict[Term, float] = {}
     for given in plan.outsourced:
@@ -152,15 +154,17 @@ def plan_terms(problem: Problem, plan: Plan) -> dict[Term, float]:
             out[(str(CostTerm.CONTINUITY), given.job_id)] = objective.continuity_bonus
     balance = objective.balance
     if balance is not None:
-        share = math.floor(problem.fair_share())
-        for route in plan.routes:
-            done = len(route.jobs) if balance.on == "jobs" else busy_s(route)
-            beyond = max(0.0, done - share)
+        routes = {(r.engineer_id, r.shift_index): r for r in plan.routes}
+        for (eid, k), (low, high) in balance_targets(problem).items():
+            route = routes.get((eid, k))
+            done = 0.0 if route is None else balance_measure(problem, route)
+            busy = done if route is None or balance.on == "jobs" else busy_s(route)
+            off = max(0.0, busy - high) + max(0.0, low - done)
             if balance.on == "working_time":
-                beyond /= 3600
-            if beyond:
-                key = (str(CostTerm.BALANCE), f"{BALANCE_KEY}{route.engineer_id}")
-                out[key] = out.get(key, 0.0) + balance.weight * beyond
+                off /= 3600
+            if off:
+                key = (str(CostTerm.BALANCE), f"{BALANCE_KEY}{eid}")
+                out[key] = out.get(key, 0.0) + balance.weight * off
     return out
 
 
@@ -168,9 +172,56 @@ BALANCE_KEY = "balance:"
 """Prefix of the balance term's key in :func:`plan_terms` (followed by the engineer id)."""
 
 
+def balance_targets(problem: Problem) -> dict[tuple[str, int], tuple[int, int]]:
+    """Each engineer's shift's balance band (seconds on site, or job visits): no cost between
+    its two ends, ``Balance.weight`` an hour (or a job) outside them.
+
+    An engineer's target is the fair share (:meth:`Problem.fair_share`), or the time the
+    engineer's shifts leave after breaks when that is less (``max_jobs`` for ``on="jobs"``),
+    split among the shifts by that time. Seconds are whole (both ends the floor); a count's
+    band is the floor and ceiling of the target, so 2.5 jobs each leaves 2 and 3 free."""
+    balance = problem.objective.balance
+    if balance is None:
+        return {}
+    share = problem.fair_share()
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    for eng in problem.engineers:
+        free = [
+            max(
+                0.0,
+                (s.end - s.start).total_seconds() - 60 * sum(b.duration_minutes for b in s.breaks),
+            )
+            for s in eng.shifts
+        ]
+        total = sum(free)
+        cap = total
+        if balance.on == "jobs":
+            cap = math.inf if eng.max_jobs is None else float(eng.max_jobs)
+        target = min(share, cap)
+        for k, length in enumerate(free):
+            part = target * length / total if total else 0.0
+            if balance.on == "jobs":
+                out[(eng.id, k)] = (math.floor(part), math.ceil(part))
+            else:
+                out[(eng.id, k)] = (math.floor(part), math.floor(part))
+    return out
+
+
+def balance_measure(problem: Problem, route: Route) -> float:
+    """What the balance term compares with the lower end of a route's band (and, for
+    ``on="jobs"``, the upper): its job visits for ``"jobs"``, else the nominal seconds on site
+    of its jobs (``duration_minutes``; a crew counts for each member), the work handed to the
+    engineer. Driving, waiting, pickups and breaks are left out, so no detour or wait fills a
+    short day."""
+    balance = problem.objective.balance
+    if balance is not None and balance.on == "jobs":
+        return float(len(route.jobs))
+    return float(sum(round(problem.job_by_id[s.job_id].duration_minutes * 60) for s in route.jobs))
+
+
 def busy_s(route: Route) -> float:
     """Seconds driving or on site (waiting and breaks left out): what the balance term
-    compares between routes."""
+    compares with the upper end of a route's band (``on="working_time"``)."""
     on_site = sum((s.end - s.start).total_seconds() for s in route.stops)
     return route.travel_s + on_site
 
@@ -187,6 +238,8 @@ __all__ = [
     "BALANCE_KEY",
     "Score",
     "Term",
+    "balance_measure",
+    "balance_targets",
     "busy_s",
     "drop_penalty",
     "plan_score",

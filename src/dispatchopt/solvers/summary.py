@@ -22,7 +22,9 @@ def summarize(
     breakdown = cost_breakdown(problem, plan)
     travel = distance = working = overtime = waiting = 0
     cost = sum(o.fee for o in plan.outsourced)
-    per_engineer: dict[str, int] = {}
+    # Every engineer counts, an idle one at zero: an unused engineer is the
+    # shortest day there is (the balance term sees it the same way).
+    per_engineer = {e.id: 0 for e in problem.engineers}
     for route in plan.routes:
         eng = problem.engineer_by_id[route.engineer_id]
         shift = eng.shifts[route.shift_index]
@@ -32,7 +34,7 @@ def summarize(
         distance += route.distance_m
         working += work
         if route.jobs:
-            per_engineer[route.engineer_id] = per_engineer.get(route.engineer_id, 0) + work
+            per_engineer[route.engineer_id] += work
         overtime += over
         waiting += sum(s.wait_s for s in route.stops)
         cost += (

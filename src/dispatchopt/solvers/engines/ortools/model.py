@@ -6,7 +6,6 @@ search never calls back into Python for an arc.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ from ortools.constraint_solver import pywrapcp
 from dispatchopt.models.eligibility import in_territory
 from dispatchopt.models.first_time_fix import first_time_fix
 from dispatchopt.solvers.compiled import OBJECTIVE_UNITS, CompiledProblem
+from dispatchopt.solvers.objective import balance_targets
 
 TIME = "Time"
 LOAD = "Load"
@@ -112,7 +112,8 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             time.SetCumulVarSoftUpperBound(end, veh.shift_end, veh.overtime_cost_per_s)
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-    _add_providers(cp, routing, time)
+    undone = _balance_undone_cost(cp)
+    _add_providers(cp, routing, time, undone)
 
     # Jobs: windows, allowed vehicles, optionality.
     solver = routing.solver()
@@ -129,7 +130,7 @@ def build_routing_model(cp: CompiledProblem) -> RoutingBuild:
             # Python API; restricting the vehicle variable is equivalent (-1 = unperformed).
             takers = [first_provider + k for k in job.providers]
             routing.VehicleVar(index).SetValues([-1, *job.allowed, *takers])
-        routing.AddDisjunction([index], job.penalty)
+        routing.AddDisjunction([index], job.penalty + undone[job.node])
         if job.sla_due is not None and job.sla_late_cost_per_s:
             # One soft upper bound per node in OR-Tools: the SLA promise outranks a soft window.
             time.SetCumulVarSoftUpperBound(index, max(job.sla_due, 0), job.sla_late_cost_per_s)
@@ -246,17 +247,21 @@ def _preferred_surcharge(cp: CompiledProblem) -> dict[str, np.ndarray]:
 
 
 def _add_providers(
-    cp: CompiledProblem, routing: pywrapcp.RoutingModel, time: pywrapcp.RoutingDimension
+    cp: CompiledProblem,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+    undone: list[int],
 ) -> None:
-    """Each provider's vehicle: the job's fee (and forgone continuity) as the cost of leaving
-    it, and a start no earlier than the provider's lead time (with no travel, every job it
-    takes then starts after it too)."""
+    """Each provider's vehicle: the job's fee (and forgone continuity, and the balance term's
+    price of work our engineers do not do, ``undone``) as the cost of leaving it, and a start
+    no earlier than the provider's lead time (with no travel, every job it takes then starts
+    after it too)."""
     first = len(cp.vehicles)
     for k, provider in enumerate(cp.providers):
         fee = [0] * cp.num_nodes
         for job in cp.jobs:
             if k in job.providers:
-                fee[job.node] = job.fees[job.providers.index(k)]
+                fee[job.node] = job.fees[job.providers.index(k)] + undone[job.node]
         v = first + k
         routing.SetArcCostEvaluatorOfVehicle(routing.RegisterUnaryTransitVector(fee), v)
         ready = min(provider.ready, cp.horizon)
@@ -318,40 +323,82 @@ def _add_job_counts(cp: CompiledProblem, routing: pywrapcp.RoutingModel) -> None
             solver.Add(solver.Sum([count.CumulVar(routing.End(v)) for v in shifts]) <= cap)
 
 
+def _balance_work(cp: CompiledProblem) -> list[int]:
+    """What each node adds to an engineer's balance measure
+    (:func:`~dispatchopt.solvers.objective.balance_measure`): a job's nominal seconds on site
+    (every crew member's node its own), or one visit for ``on="jobs"``; 0 elsewhere."""
+    balance = cp.problem.objective.balance
+    work = [0] * cp.num_nodes
+    for job in cp.jobs:
+        if balance is not None and balance.on == "jobs":
+            work[job.node] = 1
+        else:
+            work[job.node] = round(cp.problem.job_by_id[job.job_id].duration_minutes * 60)
+    return work
+
+
+def _balance_coefficient(cp: CompiledProblem) -> int:
+    """The balance weight per unit of :func:`_balance_work`, in the engine's integer cost."""
+    balance = cp.problem.objective.balance
+    assert balance is not None
+    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
+    if balance.on == "jobs":
+        return round(balance.weight * scale)
+    return max(1, round(balance.weight * scale / 3600))
+
+
+def _balance_undone_cost(cp: CompiledProblem) -> list[int]:
+    """The lower side of the balance term, as a price per node on work our engineers do not
+    do (a node left out, or a job given to a provider): see :func:`_add_balance`."""
+    if cp.problem.objective.balance is None:
+        return [0] * cp.num_nodes
+    coefficient = _balance_coefficient(cp)
+    return [coefficient * w for w in _balance_work(cp)]
+
+
 def _add_balance(
     cp: CompiledProblem,
     routing: pywrapcp.RoutingModel,
     vehicle_time_eval: list[int],
     no_transit: int,
 ) -> None:
-    """The balance term: a dimension that sums each route's working time (travel plus time
-    on site, waiting left out) or its job count, with a soft upper bound at the fair share
-    (``Problem.fair_share``) on every engineer's route costing ``weight`` an hour (or a
-    job) beyond it."""
+    """The balance term (``plan_terms`` prices it from the plan): each engineer's shift pays
+    ``c`` per unit below its band's lower end ``l``, on its work (:func:`_balance_work`), and
+    per unit above its upper end ``h``, on its busy time (driving plus on site) for
+    ``on="working_time"`` or its work for ``"jobs"`` (``balance_targets``).
+
+    OR-Tools charges no soft bound on a route left empty, so a soft lower bound would let an
+    engineer's shortfall vanish by taking all their work away. The engine prices the lower
+    side in an equivalent form with no cost on an empty route: ``c * max(0, l - x)`` equals
+    ``c * (l - x) + c * max(0, x - l)``, and summed over the shifts ``-c * x`` is, up to a
+    constant, ``c`` per unit of work our engineers do not do (a node's drop penalty and a
+    provider's cost carry it, :func:`_balance_undone_cost`). What is left are soft upper
+    bounds per route: at ``l`` on the work and at ``h`` on the busy time (or the work)."""
     balance = cp.problem.objective.balance
     if balance is None:
         return
-    scale = OBJECTIVE_UNITS[cp.problem.objective.kind]
-    share = cp.problem.fair_share()
+    coefficient = _balance_coefficient(cp)
+    work = _balance_work(cp)
+    capacity = sum(work) + 1
+    per_node = routing.RegisterUnaryTransitVector(work)
+    own = [per_node] * len(cp.vehicles)
     if balance.on == "jobs":
-        one = [0] * cp.num_nodes
-        for job in cp.jobs:
-            one[job.node] = 1
-        per_route = [routing.RegisterUnaryTransitVector(one)] * len(cp.vehicles)
-        coefficient = round(balance.weight * scale)
-        capacity = len(cp.jobs) + 1
-        bound = math.floor(share)
+        upper_transits, upper_capacity = own, capacity
     else:
-        per_route = list(vehicle_time_eval)
-        coefficient = max(1, round(balance.weight * scale / 3600))
-        capacity = max(cp.horizon, 1)
-        bound = math.floor(share)
+        upper_transits, upper_capacity = list(vehicle_time_eval), max(cp.horizon, 1)
+    rest = [no_transit] * len(cp.providers)
+    routing.AddDimensionWithVehicleTransits(own + rest, 0, capacity, True, WORK)
     routing.AddDimensionWithVehicleTransits(
-        per_route + [no_transit] * len(cp.providers), 0, capacity, True, WORK
+        upper_transits + rest, 0, upper_capacity, True, f"{WORK}:upper"
     )
-    work = routing.GetDimensionOrDie(WORK)
-    for v in range(len(cp.vehicles)):
-        work.SetCumulVarSoftUpperBound(routing.End(v), bound, coefficient)
+    lower = routing.GetDimensionOrDie(WORK)
+    upper = routing.GetDimensionOrDie(f"{WORK}:upper")
+    targets = balance_targets(cp.problem)
+    for v, vehicle in enumerate(cp.vehicles):
+        low, high = targets[(vehicle.engineer_id, vehicle.shift_index)]
+        end = routing.End(v)
+        lower.SetCumulVarSoftUpperBound(end, min(low, capacity), coefficient)
+        upper.SetCumulVarSoftUpperBound(end, min(high, upper_capacity), coefficient)
 
 
 def _add_stock_dimensions(
