@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument(
         "--disruption",
         default="{}",
-        help='Disruption settings as JSON, e.g. \'{"promised_priority": 10}\' (default: defaults)',
+        help="Disruption settings as JSON, e.g. '{\"promised_priority\": 10}' (default: defaults)",
     )
     args = parser.parse_args()
     global DISRUPTION

@@ -44,7 +44,7 @@ class Feature(StrEnum):
     PROVIDERS = "third-party providers with quotas and fees"
     TERRITORIES = "engineer territories"
     MAX_JOBS = "a maximum number of jobs per engineer"
-    BALANCE = "a balance term (work beyond the fair share is priced)"
+    BALANCE = "a balance term (days away from their fair share are priced)"
     CONTINUITY = "a continuity bonus for the last engineer"
 
 
