@@ -59,9 +59,6 @@ from dispatchopt.solvers.front_door import solve  # noqa: E402
 from dispatchopt.solvers.objective import plan_score  # noqa: E402
 from dispatchopt.validate import validate  # noqa: E402
 
-DISRUPTION = Disruption()
-"""The settings the constrained re-plan runs with (``--disruption``)."""
-
 RESULTS = ROOT / "benchmarks" / "results"
 HALF = timedelta(hours=1)
 
@@ -124,7 +121,12 @@ def one_seed(args: argparse.Namespace, seed: int) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     kept_plan = replan(
-        changed, plan, now=now, time_limit=args.time_limit, disruption=DISRUPTION, seed=seed
+        changed,
+        plan,
+        now=now,
+        time_limit=args.time_limit,
+        disruption=Disruption.model_validate_json(args.disruption),
+        seed=seed,
     )
     kept_s = time.perf_counter() - t0
     free_day = with_changes(
@@ -214,8 +216,6 @@ def main() -> None:
         help="Disruption settings as JSON, e.g. '{\"promised_priority\": 10}' (default: defaults)",
     )
     args = parser.parse_args()
-    global DISRUPTION
-    DISRUPTION = Disruption.model_validate_json(args.disruption)
     started = time.perf_counter()
     rows = [one_seed(args, seed) for seed in args.seeds]
     lines = [

@@ -388,52 +388,74 @@ class _Simulation:
             visit = self._visit(eid, jid, st.point, max(now, shift.start), st.breaks_left)
             if visit is None:
                 continue
-            point = self.m.job_point[jid]
-            travel, arrival, start, planned = (
-                visit.travel,
-                visit.arrival,
-                visit.start,
-                visit.planned,
-            )
-            leave = visit.leave
-            st.breaks_left = visit.kept
-            self.routes[eid].breaks.extend(visit.taken)
+            self._set_off(eid, jid, visit)
             # The scenario's actual minutes are for the required level; a senior is as much faster
             # in reality as the plan assumes.
             base = job.duration_minutes
             actual = timedelta(minutes=self.sc.actual_minutes.get(jid, base))
             if base > 0:
-                actual = actual * (planned / timedelta(minutes=base))
+                actual = actual * (visit.planned / timedelta(minutes=base))
             # Whole seconds, as plans are: a re-plan's lock on this visit then holds exactly.
-            end = start + timedelta(seconds=round(actual.total_seconds()))
-            need = self.sc.on_site_part.get(jid)
-            fixed = need is None or self.van[eid].get(need, 0) > 0
-            if need is not None and fixed:
-                self.van[eid][need] -= 1
-            route = self.routes[eid]
-            if route.departure is None:
-                route.departure = leave
-            route.stops.append(
-                Stop(
-                    job_id=jid,
-                    arrival=arrival,
-                    start=start,
-                    end=end,
-                    travel_s=int(travel.total_seconds()),
-                    distance_m=self.m.distance(st.point, point),
-                    wait_s=int((start - arrival).total_seconds()),
-                    first_time_fix=1.0 if fixed else 0.0,
-                    customer=job.customer,
-                    address=job.address,
-                )
-            )
+            end = visit.start + timedelta(seconds=round(actual.total_seconds()))
+            self._record(eid, job, visit, visit.start, end, self._fixes(eid, jid), [])
             self.started.add(jid)
-            self.visits[eid] += 1
-            st.free_at = leave
-            st.committed = jid
-            st.committed_start = start
-            self.push(end, _FREE, "job_done", eid)
             return
+
+    def _at_cap(self, eid: str) -> bool:
+        """True when the engineer has started as many visits as ``max_jobs`` allows."""
+        cap = self.problem.engineer_by_id[eid].max_jobs
+        return cap is not None and self.visits[eid] >= cap
+
+    def _set_off(self, eid: str, jid: str, visit: _Visit) -> None:
+        """The engineer leaves for ``jid`` as ``visit`` says (breaks on the way taken)."""
+        st = self.states[eid]
+        st.breaks_left = visit.kept
+        self.routes[eid].breaks.extend(visit.taken)
+        st.free_at = visit.leave
+        st.committed = jid
+        st.committed_start = visit.start
+
+    def _fixes(self, eid: str, jid: str) -> bool:
+        """Whether the visit fixes the job first time (its on-site part on the van, one used)."""
+        need = self.sc.on_site_part.get(jid)
+        fixed = need is None or self.van[eid].get(need, 0) > 0
+        if need is not None and fixed:
+            self.van[eid][need] -= 1
+        return fixed
+
+    def _record(
+        self,
+        eid: str,
+        job: Job,
+        visit: _Visit,
+        start: datetime,
+        end: datetime,
+        fixed: bool,
+        crew: list[str],
+    ) -> None:
+        """The visit as it happens, on the engineer's route; free again at ``end``."""
+        st = self.states[eid]
+        route = self.routes[eid]
+        if route.departure is None:
+            route.departure = visit.leave
+        route.stops.append(
+            Stop(
+                job_id=job.id,
+                arrival=visit.arrival,
+                start=start,
+                end=end,
+                travel_s=int(visit.travel.total_seconds()),
+                distance_m=self.m.distance(st.point, self.m.job_point[job.id]),
+                wait_s=int((start - visit.arrival).total_seconds()),
+                first_time_fix=1.0 if fixed else 0.0,
+                customer=job.customer,
+                address=job.address,
+                crew=crew,
+            )
+        )
+        self.visits[eid] += 1
+        st.committed_start = start
+        self.push(end, _FREE, "job_done", eid)
 
     def _join(self, eid: str, jid: str, now: datetime) -> bool:
         """``eid`` sets off for crew job ``jid`` (the first member opens its gathering); the
@@ -441,7 +463,7 @@ class _Simulation:
         (unqualified, the crew's last place is for a lead, or no time left today)."""
         job = self.problem.job_by_id[jid]
         eng = self.problem.engineer_by_id[eid]
-        if eng.max_jobs is not None and self.visits[eid] >= eng.max_jobs:
+        if self._at_cap(eid):
             return False
         g = self.gather.get(jid)
         lead_ok = may_do(job, eng)
@@ -462,11 +484,7 @@ class _Simulation:
         g.arrived[eid] = visit
         if g.lead is None and lead_ok:
             g.lead = eid
-        st.breaks_left = visit.kept
-        self.routes[eid].breaks.extend(visit.taken)
-        st.free_at = visit.leave
-        st.committed = jid
-        st.committed_start = visit.start
+        self._set_off(eid, jid, visit)
         if len(g.arrived) == job.crew_size:
             self._start_crew(g)
         return True
@@ -487,35 +505,9 @@ class _Simulation:
         actual = timedelta(minutes=self.sc.actual_minutes.get(g.job_id, job.duration_minutes))
         end = start + timedelta(seconds=round(actual.total_seconds())) if base else start
         crew = [g.lead, *sorted(e for e in g.arrived if e != g.lead)]
-        need = self.sc.on_site_part.get(g.job_id)
-        fixed = need is None or self.van[g.lead].get(need, 0) > 0
-        if need is not None and fixed:
-            self.van[g.lead][need] -= 1
-        point = self.m.job_point[g.job_id]
+        fixed = self._fixes(g.lead, g.job_id)
         for eid in crew:
-            visit = g.arrived[eid]
-            st = self.states[eid]
-            route = self.routes[eid]
-            if route.departure is None:
-                route.departure = visit.leave
-            route.stops.append(
-                Stop(
-                    job_id=g.job_id,
-                    arrival=visit.arrival,
-                    start=start,
-                    end=end,
-                    travel_s=int(visit.travel.total_seconds()),
-                    distance_m=self.m.distance(st.point, point),
-                    wait_s=int((start - visit.arrival).total_seconds()),
-                    first_time_fix=1.0 if fixed else 0.0,
-                    customer=job.customer,
-                    address=job.address,
-                    crew=crew,
-                )
-            )
-            self.visits[eid] += 1
-            st.committed_start = start
-            self.push(end, _FREE, "job_done", eid)
+            self._record(eid, job, g.arrived[eid], start, end, fixed, crew)
         self.started.add(g.job_id)
         del self.gather[g.job_id]
 
@@ -552,10 +544,9 @@ class _Simulation:
         return t, False
 
     def _can_do(self, eid: str, jid: str) -> bool:
-        eng = self.problem.engineer_by_id[eid]
-        if eng.max_jobs is not None and self.visits[eid] >= eng.max_jobs:
+        if self._at_cap(eid):
             return False
-        return may_do(self.problem.job_by_id[jid], eng)
+        return may_do(self.problem.job_by_id[jid], self.problem.engineer_by_id[eid])
 
     def finish(self) -> SimulationResult:
         routes: list[Route] = []
