@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 import numpy as np
 
@@ -92,7 +92,7 @@ def providers_for(
     crews_replaced: int,
     centres: np.ndarray,
     day: date,
-    tz: object,
+    tz: tzinfo,
 ) -> list[Provider]:
     """``count`` providers, each covering a slice of the city's districts by angle, with a
     quota of :data:`PROVIDER_JOBS_PER_CREW` jobs per third-party crew replaced (shared out),
@@ -102,7 +102,7 @@ def providers_for(
     slices = np.array_split(order, count)
     quota = max(1, math.ceil(PROVIDER_JOBS_PER_CREW * max(crews_replaced, 1) / count))
     fees = 5 * np.round(rng.uniform(40, 70, count) / 5)
-    opens = datetime.combine(day, PROVIDER_OPENS, tzinfo=tz)  # type: ignore[arg-type]
+    opens = datetime.combine(day, PROVIDER_OPENS, tzinfo=tz)
     return [
         Provider(
             id=f"provider{k + 1}",
