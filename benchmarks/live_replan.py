@@ -56,7 +56,7 @@ from dispatchopt.models import Plan, Problem, TimeWindow  # noqa: E402
 from dispatchopt.scenarios import generate_scenario  # noqa: E402
 from dispatchopt.scenarios.scenario import JobArrives, JobCancelled  # noqa: E402
 from dispatchopt.solvers.front_door import solve  # noqa: E402
-from dispatchopt.solvers.objective import plan_score  # noqa: E402
+from dispatchopt.solvers.objective import plan_score, weighted_service  # noqa: E402
 from dispatchopt.validate import validate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -190,6 +190,9 @@ def one_seed(args: argparse.Namespace, seed: int) -> dict[str, Any]:
         "over": (cost_kept - cost_free) / cost_free * 100,
         "unplanned_kept": len(kept_plan.unassigned),
         "unplanned_free": len(free_plan.unassigned),
+        "served_kept": weighted_service(changed, kept_plan),
+        "served_free": weighted_service(free_day, free_plan),
+        "sick": sick is not None,
         "replan_s": kept_s,
     }
     print(row, flush=True)
@@ -225,26 +228,31 @@ def main() -> None:
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared, niced), "
         f"Python {platform.python_version()}; `python benchmarks/live_replan.py --size "
         f"{args.size} --engineers {args.engineers} --seeds {' '.join(map(str, args.seeds))} "
-        f"--time-limit {args.time_limit:g} --now {args.now}` "
+        f"--time-limit {args.time_limit:g} --now {args.now}"
+        f"{'' if args.sick else ' --no-sick'}"
+        f"{'' if args.disruption == '{}' else f' --disruption {args.disruption!r}'}` "
         f"({time.perf_counter() - started:.0f} s in all). Method: the script's docstring.",
         "",
         "Targets: kept >= 95 %, cost <= 3 % above the unconstrained re-plan. The cost "
         "compares plans that serve different jobs (see the unplanned column): the generated "
-        "day is over-full, and a re-plan that leaves more out drives less.",
+        "day is over-full, and a re-plan that leaves more out drives less; weighted service "
+        "(the sum of 1 + priority over served jobs) says how much each serves.",
         "",
-        "| seed | events (arrived / cancelled / overruns / 1 sick) | promised | kept | kept, "
+        "| seed | events (arrived / cancelled / overruns / sick) | promised | kept | kept, "
         "sick engineer's jobs aside | kept by the unconstrained re-plan | broken (listed) | "
         "not kept: dropped / reassigned / outside | cost | unconstrained cost | above | "
-        "unplanned (kept / free) | replan s |",
-        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|",
+        "unplanned (kept / free) | weighted service (kept / free) | replan s |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['seed']} | {r['arrived']} / {r['cancelled']} / {r['overruns']} / 1 | "
+            f"| {r['seed']} | {r['arrived']} / {r['cancelled']} / {r['overruns']} / "
+            f"{int(r['sick'])} | "
             f"{r['promised']} | {r['kept']:.1%} | {r['kept_not_sick']:.1%} | "
             f"{r['free_kept']:.1%} | {r['broken_listed']} | {r['lost']} | {r['cost_kept']:,.1f} | "
             f"{r['cost_free']:,.1f} | {r['over']:+.2f} % | {r['unplanned_kept']} / "
-            f"{r['unplanned_free']} | {r['replan_s']:.1f} |"
+            f"{r['unplanned_free']} | {r['served_kept']:g} / {r['served_free']:g} | "
+            f"{r['replan_s']:.1f} |"
         )
     lines += [
         "",

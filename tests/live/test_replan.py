@@ -6,12 +6,14 @@ from dispatchopt.live import (
     Cancelled,
     Disruption,
     EngineerUnavailable,
+    JobArrived,
     NoShow,
     VisitOverrun,
     apply_event,
     diff_plans,
     replan,
 )
+from dispatchopt.models import Job
 from dispatchopt.validate import validate
 from tests.live.days import THURSDAY, planned, solved, stop_of
 
@@ -94,3 +96,58 @@ def test_cancelled_and_no_show() -> None:
     missed = apply_event(CLEO_DAY, plan, NoShow(job_id="m1"), now=at("09:05"))
     visit = missed.job_by_id["m1"]
     assert visit.duration_minutes == 5 and visit.lock is not None
+
+
+def _promised(jid: str, x: float, start: str, end: str, **extra: object) -> dict[str, object]:
+    return job(jid, x, minutes=60, appointment={"start": at(start), "end": at(end)}, **extra)
+
+
+def test_an_emergency_call_bumps_a_promised_visit_unless_promises_come_first() -> None:
+    # One engineer with one free hour: Mrs P was promised 10:30; an emergency next door must
+    # start between 10:00 and 11:00 and takes an hour too. Only one of them fits its window.
+    day = THURSDAY.problem(
+        [_promised("p", 10, "10:30", "10:30")], [engineer("solo", shift=("08:00", "12:00"))]
+    )
+    plan = planned(day)
+    emergency = Job.model_validate(
+        job("e", 10, minutes=60, windows=[("10:00", "11:00")], priority=9)
+    )
+    changed = apply_event(day, plan, JobArrived(job=emergency), now=at("09:00"))
+    # By default a promise weighs as an urgent call: the emergency outweighs it, and Mrs P is
+    # seen outside her appointment, which the plan lists as broken.
+    bumped = replan(changed, plan, now=at("09:00"), time_limit=2)
+    assert validate(changed, bumped) == []
+    assert bumped.route_of("e") is not None and bumped.route_of("p") is not None
+    assert [b.job_id for b in bumped.broken_appointments] == ["p"]
+    # Promises first: Mrs P keeps her visit and the emergency is left for someone else.
+    first = Disruption(keep_promises=True)
+    kept = replan(changed, plan, now=at("09:00"), time_limit=2, disruption=first)
+    assert validate(changed, kept) == []
+    assert stop_of(kept, "p") == stop_of(plan, "p")
+    assert [u.job_id for u in kept.unassigned] == ["e"]
+    assert kept.broken_appointments == []
+
+
+def test_a_promised_visit_stays_with_its_engineer_while_she_can_keep_it() -> None:
+    # Ann was promised to Mr P at 13:00-14:00; a two-hour call only Ann can do comes in for
+    # 12:30-13:00. Bob could take Mr P instead, but the promise was Ann's.
+    day = THURSDAY.problem(
+        [_promised("p", 12, "13:00", "14:00")],
+        [engineer("ann", 10), engineer("bob", 30)],
+    )
+    plan = planned(day)
+    assert stop_of(plan, "p")[0] == "ann"
+    call = Job.model_validate(
+        job("c", 10, minutes=120, windows=[("12:30", "13:00")], required_engineers=["ann"])
+    )
+    changed = apply_event(day, plan, JobArrived(job=call), now=at("09:00"))
+    kept = replan(changed, plan, now=at("09:00"), time_limit=2)
+    assert validate(changed, kept) == []
+    assert stop_of(kept, "p")[0] == "ann"
+    assert [u.job_id for u in kept.unassigned] == ["c"]
+    moved = replan(
+        changed, plan, now=at("09:00"), time_limit=2, disruption=Disruption(keep_engineer=False)
+    )
+    assert validate(changed, moved) == []
+    assert stop_of(moved, "p")[0] == "bob" and stop_of(moved, "c")[0] == "ann"
+    assert diff_plans(plan, moved).broken_appointments == []

@@ -2,10 +2,13 @@
 
 The day is solved again (OR-Tools, warm-started from the old plan) on a copy of the problem
 that says what may not move and what moving costs: visits begun stay exactly; visits in the
-frozen horizon stay with their engineer; every other job prefers its old engineer (a
-``reassign_cost`` for another) and its old start (``move_cost_per_hour`` either way).
-Appointments are hard. Only jobs that would otherwise be left out get a second pass with their
-appointment relaxed (priced per hour outside it), and the plan lists each it breaks.
+frozen horizon stay with their engineer; so does every promised visit (one with an
+appointment) while its engineer still works (``keep_engineer``), and leaving a promised visit
+out weighs as leaving out a job ``promised_priority`` levels higher. Every other job prefers
+its old engineer (a ``reassign_cost`` for another) and its old start (``move_cost_per_hour``
+either way). Appointments are hard. Only
+promised jobs that would otherwise be left out get a second pass, free to go to any engineer,
+with their appointment relaxed (priced per hour outside it), and the plan lists each it breaks.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ class Disruption(BaseModel):
     """What changing a promised day costs, in the objective's unit (defaults: a reassigned
     job is worth half an hour of an engineer's time; moving a start by an hour, a fifth of
     that; breaking an appointment, ten times a reassignment per hour outside it; leaving a
-    promised job out, as much as leaving out a job four priority levels higher).
+    promised job out, as much as leaving out a job five priority levels higher; a promised
+    visit stays with its engineer while she can keep it).
 
     Moves are priced through soft windows, which the ``cost`` objective weighs; under other
     objectives only reassignments are priced (through the preferred engineer).
@@ -43,10 +47,23 @@ class Disruption(BaseModel):
     """Per hour outside its appointment, for a job that can only be served so."""
     frozen_minutes: float = Field(default=30.0, ge=0)
     """Visits that start within this many minutes of ``now`` keep their engineer."""
-    promised_priority: int = Field(default=4, ge=0, le=10)
+    promised_priority: int = Field(default=5, ge=0, le=10)
     """Priority levels added to a planned job with an appointment when the re-plan weighs
-    leaving it out (priority 4 is an urgent call): dropping a promise is breaking it, so new
-    work takes a promised visit's place only when it weighs more."""
+    leaving it out: with 5, a promised standard visit weighs as an urgent call (1 + 5) and
+    gives way only to heavier work, such as an emergency (1 + 9) with its SLA clock running;
+    it is then served outside its window (listed as broken) if it still fits anywhere."""
+    keep_promises: bool = False
+    """A planned job with an appointment outranks every job without one, all of them
+    together (emergencies included): the re-plan leaves a promised visit out only when no
+    engineer can serve it. For a business whose appointments are sacred; it costs emergency
+    SLA compliance on a full day (see benchmarks/results/live_replan.md)."""
+    keep_engineer: bool = True
+    """A promised visit stays with its engineer while that engineer still works the shift;
+    a promise its engineer can no longer keep (off sick, a day that overran) goes to another
+    in the second pass, and so may every promise when the first pass left out work heavier
+    than a promise (an emergency), each change of engineer then weighing as much as leaving
+    out a standard job; that pass is kept only if it serves more. Off: price the change by
+    ``reassign_cost`` only."""
 
 
 BROKEN_REASON = "no engineer could keep the promised window after the day changed"
@@ -80,24 +97,33 @@ def replan(
         left = max(0.5, time_limit * 0.7 - (time.perf_counter() - started))
         first = solve(steered, time_limit=left, seed=seed)
     result = _owned_up(problem, first, already, plan)
-    waiting = [
-        u.job_id for u in first.unassigned if problem.job_by_id[u.job_id].appointment is not None
-    ]
+    left_out = [problem.job_by_id[u.job_id] for u in first.unassigned]
+    waiting = [j.id for j in left_out if j.appointment is not None]
+    # Work heavier than a promise that found no room: promised visits may change engineer.
+    pressing = any(j.priority > price.promised_priority for j in left_out)
+    unlock = price.keep_engineer and pressing and not price.keep_promises
     left = time_limit - (time.perf_counter() - started)
-    if waiting and left > 0.5:
-        relaxed = _steered(problem, plan, now, price, relax=already | set(waiting))
+    if (waiting or unlock) and left > 0.5:
+        relaxed = _steered(problem, plan, now, price, relax=already | set(waiting), unlock=unlock)
         try:
             second: Plan | None = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
         except SolverError:
             second = None  # the engine could not restart from the first pass in time: keep it
-        if second is not None and weighted_service(problem, second) > weighted_service(
-            problem, first
-        ):
+        if second is not None and _rank(problem, second, price) > _rank(problem, first, price):
             result = _owned_up(problem, second, already | set(waiting), plan)
     problems = validate(problem, result)
     if problems:
         raise SolverError(f"the re-plan does not validate: {problems[0].message}")
     return result
+
+
+def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int]:
+    """How a pass is judged: promises served first (with ``keep_promises``), then the
+    weighted service."""
+    promised = sum(
+        problem.job_by_id[s.job_id].appointment is not None for r in plan.routes for s in r.jobs
+    )
+    return (promised if price.keep_promises else 0, weighted_service(problem, plan))
 
 
 def _owned_up(problem: Problem, plan: Plan, relaxed: set[str], old: Plan) -> Plan:
@@ -151,11 +177,20 @@ def _still_on_shift(problem: Problem, engineer_id: str, shift_index: int, start:
 
 
 def _steered(
-    problem: Problem, plan: Plan, now: datetime, price: Disruption, *, relax: set[str]
+    problem: Problem,
+    plan: Plan,
+    now: datetime,
+    price: Disruption,
+    *,
+    relax: set[str],
+    unlock: bool = False,
 ) -> Problem:
     """The problem the solver sees: locks for what may not move, preferences and soft
-    windows for what moving costs, no start before ``now``, ``relax``'s appointments lifted."""
+    windows for what moving costs, no start before ``now``, ``relax``'s appointments lifted;
+    ``unlock`` lets promised visits change engineer (at ``reassign_cost``)."""
     frozen_until = now + timedelta(minutes=price.frozen_minutes)
+    # Keeping promises first: one promised visit weighs more than all unpromised work.
+    outrank = 1 + sum(1 + j.priority for j in problem.jobs if j.appointment is None)
     where = {
         s.job_id: (r.engineer_id, s.start)
         for r in plan.routes
@@ -172,12 +207,15 @@ def _steered(
             if start < now:
                 lock = Lock(engineer_id=engineer_id, start=start)
             elif lock is None or lock.start is None:
-                if start < frozen_until and lock is None:
+                promise = job.appointment is not None and job.id not in relax
+                held = promise and price.keep_engineer and not unlock
+                if lock is None and (start < frozen_until or held):
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
-                if job.appointment is not None and price.promised_priority and not job.optional:
+                extra = outrank if price.keep_promises else price.promised_priority
+                if promise and extra and not job.optional:
                     # Priced as a job that many levels higher, its own priority kept.
-                    weight = 1 + job.priority + price.promised_priority
+                    weight = 1 + job.priority + extra
                     update["optional"] = True
                     update["penalty"] = problem.objective.unassigned_penalty * weight
                 update["soft_window"] = SoftWindow(
@@ -201,7 +239,11 @@ def _steered(
                 late_cost_per_hour=price.broken_appointment_cost_per_hour,
             )
         jobs.append(job.model_copy(update=update) if update else job)
-    objective = problem.objective.model_copy(update={"non_preferred_penalty": price.reassign_cost})
+    reassign = price.reassign_cost
+    if unlock:
+        # Freed only for heavier work: each change of engineer weighs as a standard job.
+        reassign = max(reassign, problem.objective.unassigned_penalty)
+    objective = problem.objective.model_copy(update={"non_preferred_penalty": reassign})
     return with_changes(problem, jobs=jobs, objective=objective)
 
 
