@@ -6,9 +6,9 @@ frozen horizon stay with their engineer; so does every promised visit (one with 
 appointment) while its engineer still works (``keep_engineer``), and leaving a promised visit
 out weighs as leaving out a job ``promised_priority`` levels higher. Every other job prefers
 its old engineer (a ``reassign_cost`` for another) and its old start (``move_cost_per_hour``
-either way). Appointments are hard. Only
-promised jobs that would otherwise be left out get a second pass, free to go to any engineer,
-with their appointment relaxed (priced per hour outside it), and the plan lists each it breaks.
+either way). Appointments are hard. Only promised jobs that would otherwise be left out get a
+second pass, free to go to any engineer, with their appointment relaxed (priced per hour
+outside it), and the plan lists each it breaks.
 """
 
 from __future__ import annotations
@@ -187,10 +187,12 @@ def _steered(
 ) -> Problem:
     """The problem the solver sees: locks for what may not move, preferences and soft
     windows for what moving costs, no start before ``now``, ``relax``'s appointments lifted;
-    ``unlock`` lets promised visits change engineer (at ``reassign_cost``)."""
+    ``unlock`` lets promised visits change engineer, each change weighing as a standard job."""
     frozen_until = now + timedelta(minutes=price.frozen_minutes)
-    # Keeping promises first: one promised visit weighs more than all unpromised work.
-    outrank = 1 + sum(1 + j.priority for j in problem.jobs if j.appointment is None)
+    # Priority levels a promise adds; keeping promises first, one outweighs all other work.
+    extra = price.promised_priority
+    if price.keep_promises:
+        extra = 1 + sum(1 + j.priority for j in problem.jobs if j.appointment is None)
     where = {
         s.job_id: (r.engineer_id, s.start)
         for r in plan.routes
@@ -212,7 +214,6 @@ def _steered(
                 if lock is None and (start < frozen_until or held):
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
-                extra = outrank if price.keep_promises else price.promised_priority
                 if promise and extra and not job.optional:
                     # Priced as a job that many levels higher, its own priority kept.
                     weight = 1 + job.priority + extra
