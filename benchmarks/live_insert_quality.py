@@ -41,12 +41,20 @@ sys.path.insert(0, str(ROOT / "src"))
 from dispatchopt.errors import SolverError  # noqa: E402
 from dispatchopt.live import insert_job  # noqa: E402
 from dispatchopt.live.edits import with_changes  # noqa: E402
+from dispatchopt.models import Plan  # noqa: E402
 from dispatchopt.scenarios.generator import generate_day  # noqa: E402
 from dispatchopt.solvers.front_door import solve  # noqa: E402
 from dispatchopt.solvers.objective import plan_score  # noqa: E402
 from dispatchopt.validate import validate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+
+
+def unsearched(plan: Plan) -> list[str]:
+    """The solver's notes when the engine failed and ``whole_day`` handed a plan back
+    unsearched (the given one or the greedy one: not a re-solve), else nothing."""
+    notes = [] if plan.summary is None else plan.summary.solver_notes
+    return notes if any(n.endswith("plan is kept") for n in notes) else []
 
 
 def main() -> None:
@@ -105,9 +113,8 @@ def main() -> None:
             print(f"reference seed {seed}: {exc}", flush=True)
             continue
         assert validate(base, again) == []
-        notes = [] if again.summary is None else again.summary.solver_notes
-        if any("is kept" in n for n in notes):
-            # The engine failed and the strategy handed a plan back unsearched: not a re-solve.
+        notes = unsearched(again)
+        if notes:
             print(f"reference seed {seed}: {notes}", flush=True)
             log.write(json.dumps({"reference_failed": seed, "notes": notes}) + "\n")
             continue
@@ -135,8 +142,8 @@ def main() -> None:
             rows.append({"job": job.id, "placed": True, "resolve_error": str(exc)})
             continue
         assert validate(grown, resolved) == []
-        notes = [] if resolved.summary is None else resolved.summary.solver_notes
-        if any("is kept" in n for n in notes):
+        notes = unsearched(resolved)
+        if notes:
             rows.append({"job": job.id, "placed": True, "resolve_error": "; ".join(notes)})
             continue
         row: dict[str, object] = {

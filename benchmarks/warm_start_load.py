@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from dispatchopt.models import Plan  # noqa: E402
 from dispatchopt.scenarios.generator import generate_day  # noqa: E402
-from dispatchopt.solvers.compiled import compile_problem  # noqa: E402
+from dispatchopt.solvers.compiled import CompiledProblem, compile_problem  # noqa: E402
 from dispatchopt.solvers.engines.ortools.engine import (  # noqa: E402
     _timed_assignment,
     start_from_plan,
@@ -43,7 +44,7 @@ from dispatchopt.validate import validate  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def restore(cp, plan, lns_ms: int) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+def restore(cp: CompiledProblem, plan: Plan, lns_ms: int) -> tuple[int, float]:
     """OR-Tools' status and the seconds it took to take ``plan`` as its first solution."""
     build = build_routing_model(cp)
     params = search_parameters(Deadline.after(10, max_solutions=1), len(cp.jobs))
@@ -69,7 +70,7 @@ def main() -> None:
     cp = compile_problem(problem)
     settings = [
         ("OR-Tools default", 100),
-        ("dispatchopt (lns_milliseconds)", lns_milliseconds(500)),
+        ("dispatchopt (lns_milliseconds)", lns_milliseconds(len(cp.jobs))),
     ]
     rows = []
     for busy in (0, args.busy):
