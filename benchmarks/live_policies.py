@@ -13,6 +13,7 @@ when the visit starts outside it or never happens.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import statistics
@@ -24,8 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from dispatchopt.live import Disruption  # noqa: E402
 from dispatchopt.scenarios import generate_scenario  # noqa: E402
 from dispatchopt.simulate.kpis import compute_kpis  # noqa: E402
+from dispatchopt.simulate.live_dispatch import LiveDispatch  # noqa: E402
 from dispatchopt.simulate.policies import parse_policy  # noqa: E402
 from dispatchopt.simulate.simulator import simulate  # noqa: E402
 
@@ -33,6 +36,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 COLUMNS = [
     ("served", "served"),
     ("unserved", "unserved"),
+    ("weighted_service", "weighted service"),
     ("sla_emergency", "SLA emergency"),
     ("sla_urgent", "SLA urgent"),
     ("sla_standard", "SLA standard"),
@@ -56,8 +60,16 @@ def main() -> None:
     parser.add_argument(
         "--policy", action="append", default=None, help="default: live, rolling:60, greedy"
     )
+    parser.add_argument(
+        "--disruption",
+        default=None,
+        help="Disruption settings for live policies, as JSON, e.g. '{\"give_way_to\": 8}'",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "live_policies.md")
     args = parser.parse_args()
+    disruption = (
+        None if args.disruption is None else Disruption.model_validate_json(args.disruption)
+    )
     policies = args.policy or ["live", "rolling:60", "greedy"]
     started = time.perf_counter()
 
@@ -67,6 +79,8 @@ def main() -> None:
         scenario = generate_scenario(args.size, args.engineers, seed)
         for spec in policies:
             policy = parse_policy(spec, time_limit=args.time_limit)
+            if disruption is not None and isinstance(policy, LiveDispatch):
+                policy = dataclasses.replace(policy, disruption=disruption)
             row = compute_kpis(simulate(scenario, policy)).row()
             rows[spec].append(row)
             cells = " | ".join(_cell(row[key]) for key, _ in COLUMNS)
@@ -82,7 +96,8 @@ def main() -> None:
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared, niced), "
         f"Python {platform.python_version()}; `python benchmarks/live_policies.py --size "
         f"{args.size} --engineers {args.engineers} --seeds {' '.join(map(str, args.seeds))} "
-        f"--time-limit {args.time_limit:g}` ({time.perf_counter() - started:.0f} s in all).",
+        f"--time-limit {args.time_limit:g}{_extra(args)}` "
+        f"({time.perf_counter() - started:.0f} s in all).",
         "",
         f"Generated days of {args.size} jobs / {args.engineers} engineers; every (re-)plan gets "
         f"{args.time_limit:g} s. Appointments: the window promised when a job is first queued "
@@ -113,6 +128,14 @@ def main() -> None:
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def _extra(args: argparse.Namespace) -> str:
+    """The command line's optional flags, as given."""
+    flags = "".join(f" --policy {p}" for p in args.policy or [])
+    if args.disruption is not None:
+        flags += f" --disruption '{args.disruption}'"
+    return flags
 
 
 def _cell(value: object) -> str:

@@ -13,7 +13,7 @@ from dispatchopt.live import (
     diff_plans,
     replan,
 )
-from dispatchopt.models import Job
+from dispatchopt.models import Job, Plan, Problem
 from dispatchopt.validate import validate
 from tests.live.days import THURSDAY, planned, solved, stop_of
 
@@ -126,6 +126,51 @@ def test_an_emergency_call_bumps_a_promised_visit_unless_promises_come_first() -
     assert stop_of(kept, "p") == stop_of(plan, "p")
     assert [u.job_id for u in kept.unassigned] == ["e"]
     assert kept.broken_appointments == []
+
+
+def test_two_urgent_calls_outweigh_a_promise_unless_only_emergencies_may_bump_it() -> None:
+    # One engineer free until 11:45: Mrs P was promised 10:30 (an hour's visit); two urgent
+    # calls next door must each start between 10:00 and 11:00. Both calls fit, or one and Mrs P.
+    day = THURSDAY.problem(
+        [_promised("p", 10, "10:30", "10:30")], [engineer("solo", shift=("08:00", "11:45"))]
+    )
+    plan = planned(day)
+    changed = day
+    for jid in ("u1", "u2"):
+        call = Job.model_validate(job(jid, 10, windows=[("10:00", "11:00")], priority=6))
+        changed = apply_event(changed, plan, JobArrived(job=call), now=at("09:00"))
+    # By default a promise weighs as a call five levels higher: two urgent calls outweigh it.
+    bumped = replan(changed, plan, now=at("09:00"), time_limit=2)
+    assert validate(changed, bumped) == []
+    assert bumped.route_of("u1") is not None and bumped.route_of("u2") is not None
+    assert not _kept(changed, bumped, "p")
+    # Only emergencies may bump a promise: Mrs P keeps her time, one call waits.
+    strict = Disruption(give_way_to=8)
+    kept = replan(changed, plan, now=at("09:00"), time_limit=2, disruption=strict)
+    assert validate(changed, kept) == []
+    assert stop_of(kept, "p") == stop_of(plan, "p")
+    assert len(kept.unassigned) == 1 and kept.unassigned[0].job_id in ("u1", "u2")
+    # An emergency still does.
+    emergency = Job.model_validate(
+        job("e", 10, minutes=60, windows=[("10:00", "11:00")], priority=9)
+    )
+    urgent_day = apply_event(day, plan, JobArrived(job=emergency), now=at("09:00"))
+    after = replan(urgent_day, plan, now=at("09:00"), time_limit=2, disruption=strict)
+    assert validate(urgent_day, after) == []
+    assert after.route_of("e") is not None
+    assert not _kept(urgent_day, after, "p")
+
+
+def _kept(day: Problem, plan: Plan, job_id: str) -> bool:
+    """True when the job is served inside its appointment (else it is out or listed broken)."""
+    route = plan.route_of(job_id)
+    appointment = day.job_by_id[job_id].appointment
+    if route is None or appointment is None:
+        return False
+    start = next(s.start for s in route.jobs if s.job_id == job_id)
+    inside = appointment.contains(start)
+    assert inside != (job_id in {b.job_id for b in plan.broken_appointments})
+    return inside
 
 
 def test_a_promised_visit_stays_with_its_engineer_while_she_can_keep_it() -> None:

@@ -50,6 +50,14 @@ def test_emergency_called_at_nine_must_start_by_one() -> None:
     assert compute_kpis(simulate(late, GreedyNearest())).sla_compliance == {"emergency": 0.0}
 
 
+def test_weighted_service_counts_an_emergency_as_ten_standard_calls_as_one() -> None:
+    # Ann serves the emergency and a standard call; the third job needs a skill nobody has.
+    jobs = [job("sos", 1, priority=9), job("std", 2), job("gas", 3, skill="gas")]
+    k = compute_kpis(simulate(scenario(jobs, [engineer("ann")]), GreedyNearest()))
+    assert (k.served, k.unserved) == (2, 1)
+    assert k.weighted_service == (1 + 9) + (1 + 0)
+
+
 def test_first_time_fix_needs_a_unit_left_on_the_van() -> None:
     ann = engineer("ann").model_copy(update={"van_stock": {"drain_pump": 1}})
     parts = {"a": "drain_pump", "b": "door_lock", "c": "drain_pump"}

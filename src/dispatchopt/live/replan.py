@@ -57,6 +57,11 @@ class Disruption(BaseModel):
     together (emergencies included): the re-plan leaves a promised visit out only when no
     engineer can serve it. For a business whose appointments are sacred; it costs emergency
     SLA compliance on a full day (see benchmarks/results/live_replan.md)."""
+    give_way_to: int | None = Field(default=None, ge=0, le=10)
+    """With a priority, a promise outranks every job below it, all of them together, and gives
+    way only to a job at or above it (8: emergencies alone may displace promised visits, one
+    emergency outweighing one promise); ``promised_priority`` then plays no part. ``None``:
+    promises weigh by ``promised_priority``. ``keep_promises`` outranks both."""
     keep_engineer: bool = True
     """A promised visit stays with its engineer while that engineer still works the shift;
     a promise its engineer can no longer keep (off sick, a day that overran) goes to another
@@ -100,7 +105,7 @@ def replan(
     left_out = [problem.job_by_id[u.job_id] for u in first.unassigned]
     waiting = [j.id for j in left_out if j.appointment is not None]
     # Work heavier than a promise that found no room: promised visits may change engineer.
-    pressing = any(j.priority > price.promised_priority for j in left_out)
+    pressing = any(j.priority >= _yields_to(price) for j in left_out)
     unlock = price.keep_engineer and pressing and not price.keep_promises
     left = time_limit - (time.perf_counter() - started)
     if (waiting or unlock) and left > 0.5:
@@ -117,13 +122,29 @@ def replan(
     return result
 
 
-def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int]:
-    """How a pass is judged: promises served first (with ``keep_promises``), then the
-    weighted service."""
-    promised = sum(
-        problem.job_by_id[s.job_id].appointment is not None for r in plan.routes for s in r.jobs
+def _yields_to(price: Disruption) -> int:
+    """The lowest priority of an unpromised job that outweighs a promise (11: none does)."""
+    if price.keep_promises:
+        return 11
+    if price.give_way_to is not None:
+        return price.give_way_to
+    return price.promised_priority + 1
+
+
+def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int, int]:
+    """How a pass is judged: with ``keep_promises`` or ``give_way_to``, first the weight of the
+    unpromised work a promise gives way to, then promises served; then the weighted service."""
+    served = [problem.job_by_id[s.job_id] for r in plan.routes for s in r.jobs]
+    tiered = price.keep_promises or price.give_way_to is not None
+    heavy = sum(
+        1 + j.priority for j in served if j.appointment is None and j.priority >= _yields_to(price)
     )
-    return (promised if price.keep_promises else 0, weighted_service(problem, plan))
+    promised = sum(j.appointment is not None for j in served)
+    return (
+        heavy if tiered else 0,
+        promised if tiered else 0,
+        weighted_service(problem, plan),
+    )
 
 
 def _owned_up(problem: Problem, plan: Plan, relaxed: set[str], old: Plan) -> Plan:
@@ -189,10 +210,16 @@ def _steered(
     windows for what moving costs, no start before ``now``, ``relax``'s appointments lifted;
     ``unlock`` lets promised visits change engineer, each change weighing as a standard job."""
     frozen_until = now + timedelta(minutes=price.frozen_minutes)
-    # Priority levels a promise adds; keeping promises first, one outweighs all other work.
+    # Priority levels a promise adds; keeping promises first, one outweighs all lighter work
+    # together, and (with ``give_way_to``) each heavier job outweighs any one promise.
     extra = price.promised_priority
-    if price.keep_promises:
-        extra = 1 + sum(1 + j.priority for j in problem.jobs if j.appointment is None)
+    heavier = 0
+    if price.keep_promises or price.give_way_to is not None:
+        bar = _yields_to(price)
+        extra = 1 + sum(
+            1 + j.priority for j in problem.jobs if j.appointment is None and j.priority < bar
+        )
+        heavier = 1 + 10 + extra if bar <= 10 else 0
     where = {
         s.job_id: (r.engineer_id, s.start)
         for r in plan.routes
@@ -225,6 +252,10 @@ def _steered(
                     early_cost_per_hour=price.move_cost_per_hour,
                     late_cost_per_hour=price.move_cost_per_hour,
                 )
+        heavy = heavier and job.appointment is None and job.priority >= _yields_to(price)
+        if heavy and not job.optional:
+            update["optional"] = True
+            update["penalty"] = problem.objective.unassigned_penalty * (1 + job.priority + heavier)
         if lock is not job.lock:
             update["lock"] = lock
         if lock is None or lock.start is None:

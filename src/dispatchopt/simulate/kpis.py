@@ -52,6 +52,10 @@ class Kpis:
     served: int
     unserved: int
     cancelled: int
+    weighted_service: int = 0
+    """The sum of 1 + priority over served jobs (outsourced ones included): the weight the
+    solvers' objective gives the day's work, so that policies serving different mixes of
+    emergencies and standard calls compare."""
     sla_compliance: dict[str, float] = field(default_factory=dict)
     response_mean_min: float = math.nan
     response_p95_min: float = math.nan
@@ -150,6 +154,7 @@ def compute_kpis(result: SimulationResult) -> Kpis:
         policy=result.policy,
         jobs=len(problem.jobs),
         served=len(stops) + len(given),
+        weighted_service=sum(1 + j.priority for j in live if j.id in stops or j.id in given),
         unserved=len(live) - len(stops) - len(given),
         cancelled=len(result.cancelled),
         sla_compliance={t: sum(v) / len(v) for t, v in sorted(met.items())},
