@@ -68,3 +68,30 @@ def test_live_parses_from_its_cli_spelling(spec: str, name: str, every: float) -
 def test_a_live_policy_without_a_positive_interval_is_refused(spec: str) -> None:
     with pytest.raises(InputError, match="live needs a positive interval"):
         parse_policy(spec)
+
+
+def test_emergency_at_10_05_with_every_day_full_the_nearest_engineer_gives_up_a_visit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ann and Bob each have five 100-minute visits near home, 25 km apart: no room for an
+    # hour anywhere. The emergency next to Ann must start by noon.
+    ann = [job(f"a{i}", 1 + i / 10, minutes=100) for i in range(5)]
+    bob = [job(f"b{i}", -25 - i / 10, minutes=100) for i in range(5)]
+    sos = job("sos", 1.2, priority=9, window=(10, 12), release=10)
+    day = scenario(
+        [*ann, *bob, sos],
+        [engineer("ann", 1), engineer("bob", -25)],
+        events=[JobArrives(at=DAY.at("10:05"), job_id="sos")],
+    )
+
+    def no_replan(*_: object, **__: object) -> None:
+        raise AssertionError("the day was re-planned")
+
+    monkeypatch.setattr("dispatchopt.simulate.live_dispatch.replan", no_replan)
+    result = simulate(day, LiveDispatch(replan_every_minutes=None, time_limit=1.0))
+    served = where(result)
+    assert served["sos"] == "ann"
+    assert compute_kpis(result).sla_compliance["emergency"] == 1.0
+    given_up = {j.id for j in ann} - set(served)
+    assert len(given_up) == 1
+    assert all(served[j.id] == "bob" for j in bob)

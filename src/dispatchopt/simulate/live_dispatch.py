@@ -4,16 +4,19 @@ settings every N minutes and when the day goes wrong, keeping the appointments p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from dispatchopt.errors import InputError
 from dispatchopt.live.edits import with_changes
 from dispatchopt.live.insert import insert_job
 from dispatchopt.live.replan import Disruption, replan
-from dispatchopt.models import Plan, Problem
+from dispatchopt.live.retime import retimed
+from dispatchopt.models import Plan, Problem, Route, Unassigned, UnassignedReason
 from dispatchopt.simulate.kpis import sla_tier
 from dispatchopt.simulate.policies import Queues, plan_queues
 from dispatchopt.simulate.state import DispatchState
+from dispatchopt.solvers.objective import plan_score
 
 INSERT_ON = ("job_arrives", "part_arrives")
 """Triggers that put one new job into the plan (``insert_job``; a re-plan when it does not fit)."""
@@ -28,8 +31,9 @@ class LiveDispatch:
     At the day's start, solve the known jobs (``time_limit`` seconds). A job that becomes
     dispatchable (called in, or its part delivered) is put in with
     :func:`dispatchopt.live.insert_job` (no one else's visit changes engineer, every promise is
-    kept); when an emergency or urgent job does not fit (standard ones wait for the tick), or
-    at a ``tick`` (every ``replan_every_minutes``), or when an
+    kept); when an emergency or urgent job does not fit, one of the nearest engineers who may
+    do it gives up a lighter visit for it (``bump_engineers``; standard jobs wait for the
+    tick); when that fails too, or at a ``tick`` (every ``replan_every_minutes``), or when an
     engineer drops out, or when a finished visit leaves the engineer unable to reach a promised
     window (an overrun), the rest of the day is re-planned by :func:`dispatchopt.live.replan`
     with ``disruption``, every promised window (``DispatchState.appointments``) an appointment.
@@ -41,6 +45,9 @@ class LiveDispatch:
     seed: int = 0
     disruption: Disruption = field(default_factory=Disruption)
     insert_time_limit: float = 0.3
+    bump_engineers: int = 3
+    """For a job with an SLA clock that fits nowhere: how many of the nearest engineers who
+    may do it are asked to give up one lighter visit for it (0: re-plan the day at once)."""
     _day: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def decide(self, state: DispatchState) -> Queues | None:
@@ -63,8 +70,10 @@ class LiveDispatch:
             if inserted is not None:
                 return inserted
             # A job with a response clock running cannot wait for the next tick.
-            urgent = sla_tier(state.full.job_by_id[state.subject]) != "standard"
-            return self._replan(state) if urgent else None
+            if sla_tier(state.full.job_by_id[state.subject]) == "standard":
+                return None
+            bumped = self._bump(state, state.subject) if self.bump_engineers else None
+            return bumped if bumped is not None else self._replan(state)
         if state.trigger in REPLAN_ON:
             return self._replan(state)
         if state.trigger == "job_finished" and self._behind(state):
@@ -91,17 +100,103 @@ class LiveDispatch:
     def _insert(self, state: DispatchState, job_id: str) -> Queues | None:
         """The plan with the job put in its cheapest place, or ``None`` when it does not fit."""
         job = state.open_problem.job_by_id[job_id]
-        problem, plan = insert_job(
-            self._day["problem"],
-            self._day["plan"],
-            job,
+        try:
+            problem, plan = insert_job(
+                self._promised(state),
+                self._day["plan"],
+                job,
+                now=state.now,
+                time_limit=self.insert_time_limit,
+                frozen_minutes=self.disruption.frozen_minutes,
+            )
+        except InputError:
+            return None  # the plan no longer holds the promises as made: re-plan instead
+        if plan.route_of(job_id) is None:
+            return None
+        return self._keep(state, problem, plan)
+
+    def _promised(self, state: DispatchState) -> Problem:
+        """The last plan's problem holding every window promised since (the promises are made
+        when a plan's visits are queued, after the plan)."""
+        problem: Problem = self._day["problem"]
+        pending = set(state.pending)
+        changed = [
+            j.id
+            for j in problem.jobs
+            if j.id in pending
+            and j.id in state.appointments
+            and j.appointment != state.appointments[j.id]
+        ]
+        if not changed:
+            return problem
+        jobs = [
+            j.model_copy(update={"appointment": state.appointments[j.id]}) if j.id in changed else j
+            for j in problem.jobs
+        ]
+        return with_changes(problem, jobs=jobs)
+
+    def _bump(self, state: DispatchState, job_id: str) -> Queues | None:
+        """The job put in the day of one of the ``bump_engineers`` nearest engineers who may
+        do it, in place of one lighter visit of theirs not yet under way (that visit then
+        goes to another engineer's day if it fits there, else back to the queue); the
+        cheapest such swap by the objective, or ``None`` when none fits. Greedy's strength
+        (the nearest engineer goes) without waiting for her to be free: a full re-plan of
+        the day in seconds moves everyone, and the emergency goes to whoever has room,
+        however far."""
+        problem = self._promised(state)
+        plan: Plan = self._day["plan"]
+        job = state.open_problem.job_by_id[job_id]
+        frozen_until = state.now + timedelta(minutes=self.disruption.frozen_minutes)
+        pending = set(state.pending)
+        near = sorted(
+            (state.travel_s(e, job_id), e) for e in state.engineers if state.can_do(e, job_id)
+        )[: self.bump_engineers]
+        best: tuple[float, Problem, Plan, str] | None = None
+        for _, eid in near:
+            for route in (r for r in plan.routes if r.engineer_id == eid):
+                for stop in route.jobs:
+                    victim = problem.job_by_id.get(stop.job_id)
+                    if (
+                        victim is None
+                        or stop.start < frozen_until
+                        or stop.job_id not in pending
+                        or victim.priority >= job.priority
+                        or victim.lock is not None
+                    ):
+                        continue
+                    trimmed = _without(problem, plan, route, stop.job_id, state.now)
+                    try:
+                        grown, tried = insert_job(
+                            problem,
+                            trimmed,
+                            job,
+                            now=state.now,
+                            time_limit=self.insert_time_limit,
+                            frozen_minutes=self.disruption.frozen_minutes,
+                            engineers=[eid],
+                        )
+                    except InputError:
+                        continue  # the trimmed day does not hold as timed again
+                    if tried.route_of(job_id) is None:
+                        continue
+                    total = plan_score(grown, tried).total
+                    if best is None or total < best[0]:
+                        best = (total, grown, tried, stop.job_id)
+        if best is None:
+            return None
+        _, grown, tried, victim_id = best
+        # The visit given up may still fit someone else's day, promise and all.
+        again_problem, again = insert_job(
+            grown,
+            tried,
+            grown.job_by_id[victim_id],
             now=state.now,
             time_limit=self.insert_time_limit,
             frozen_minutes=self.disruption.frozen_minutes,
         )
-        if plan.route_of(job_id) is None:
-            return None
-        return self._keep(state, problem, plan)
+        if again.route_of(victim_id) is not None:
+            grown, tried = again_problem, again
+        return self._keep(state, grown, tried)
 
     def _replan(self, state: DispatchState) -> Queues:
         problem = self._problem(state)
@@ -166,6 +261,33 @@ class LiveDispatch:
             clock += timedelta(minutes=job.duration_for_level(level))
             point = state.matrices.job_point[jid]
         return False
+
+
+def _without(problem: Problem, plan: Plan, route: Route, job_id: str, now: datetime) -> Plan:
+    """``plan`` with ``job_id``'s visit taken off ``route`` (the rest timed again) and listed
+    as unassigned."""
+    trimmed = route.model_copy(update={"stops": [s for s in route.stops if s.job_id != job_id]})
+    timed = retimed(problem, Plan(routes=[trimmed]), now).routes
+    routes = [
+        timed[0] if r is route and timed else r for r in plan.routes if r is not route or timed
+    ]
+    shed = {s.job_id for s in trimmed.jobs} - {s.job_id for r in timed for s in r.jobs}
+    left = [
+        Unassigned(job_id=j, reason=UnassignedReason.CAPACITY, detail=BUMPED)
+        for j in sorted({job_id} | shed)
+    ]
+    return plan.model_copy(
+        update={
+            "routes": routes,
+            "unassigned": [
+                *(u for u in plan.unassigned if u.job_id not in {x.job_id for x in left}),
+                *left,
+            ],
+        }
+    )
+
+
+BUMPED = "gave up its place to a job with an SLA clock running"
 
 
 __all__ = ["INSERT_ON", "REPLAN_ON", "LiveDispatch"]
