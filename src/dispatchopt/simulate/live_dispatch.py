@@ -9,7 +9,7 @@ from typing import Any
 
 from dispatchopt.errors import InputError
 from dispatchopt.live.edits import with_changes
-from dispatchopt.live.insert import insert_job
+from dispatchopt.live.insert import Update, insert_job
 from dispatchopt.live.replan import Disruption, replan
 from dispatchopt.live.retime import retimed
 from dispatchopt.models import Plan, Problem, Route, Unassigned, UnassignedReason
@@ -66,14 +66,13 @@ class LiveDispatch:
         if "plan" not in self._day:
             return self._replan(state)
         if state.trigger in INSERT_ON and state.subject in state.pending:
-            inserted = self._insert(state, state.subject)
-            if inserted is not None:
-                return inserted
+            update = self._insert(state, state.subject)
             # A job with a response clock running cannot wait for the next tick.
-            if sla_tier(state.full.job_by_id[state.subject]) == "standard":
-                return None
-            bumped = self._bump(state, state.subject) if self.bump_engineers else None
-            return bumped if bumped is not None else self._replan(state)
+            if update is None and sla_tier(state.full.job_by_id[state.subject]) != "standard":
+                update = self._bump(state, state.subject) if self.bump_engineers else None
+                if update is None:
+                    return self._replan(state)
+            return None if update is None else self._keep(state, *update)
         if state.trigger in REPLAN_ON:
             return self._replan(state)
         if state.trigger == "job_finished" and self._behind(state):
@@ -97,7 +96,7 @@ class LiveDispatch:
         queues = plan_queues(plan)
         return {eid: queues.get(eid, []) for eid in state.engineers}
 
-    def _insert(self, state: DispatchState, job_id: str) -> Queues | None:
+    def _insert(self, state: DispatchState, job_id: str) -> Update | None:
         """The plan with the job put in its cheapest place, or ``None`` when it does not fit."""
         job = state.open_problem.job_by_id[job_id]
         try:
@@ -113,7 +112,7 @@ class LiveDispatch:
             return None  # the plan no longer holds the promises as made: re-plan instead
         if plan.route_of(job_id) is None:
             return None
-        return self._keep(state, problem, plan)
+        return Update(problem, plan)
 
     def _promised(self, state: DispatchState) -> Problem:
         """The last plan's problem holding every window promised since (the promises are made
@@ -135,7 +134,7 @@ class LiveDispatch:
         ]
         return with_changes(problem, jobs=jobs)
 
-    def _bump(self, state: DispatchState, job_id: str) -> Queues | None:
+    def _bump(self, state: DispatchState, job_id: str) -> Update | None:
         """The job put in the day of one of the ``bump_engineers`` nearest engineers who may
         do it, in place of one lighter visit of theirs not yet under way (that visit then
         goes to another engineer's day if it fits there, else back to the queue); the
@@ -196,7 +195,7 @@ class LiveDispatch:
         )
         if again.route_of(victim_id) is not None:
             grown, tried = again_problem, again
-        return self._keep(state, grown, tried)
+        return Update(grown, tried)
 
     def _replan(self, state: DispatchState) -> Queues:
         problem = self._problem(state)
