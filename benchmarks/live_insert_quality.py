@@ -53,8 +53,9 @@ RESULTS = ROOT / "benchmarks" / "results"
 def unsearched(plan: Plan) -> list[str]:
     """The solver's notes when the engine failed and ``whole_day`` handed a plan back
     unsearched (the given one or the greedy one: not a re-solve), else nothing."""
-    notes = [] if plan.summary is None else plan.summary.solver_notes
-    return notes if any(n.endswith("plan is kept") for n in notes) else []
+    if plan.summary is None or plan.summary.fallback is None:
+        return []
+    return plan.summary.solver_notes
 
 
 def main() -> None:

@@ -194,6 +194,10 @@ class Summary(BaseModel):
     solver_notes: list[str] = Field(default_factory=list)
     """Which engine and strategy planned the day and why (e.g. ``"engine ortools: the day has
     breaks"``), in the order the choices were made."""
+    fallback: Literal["given", "greedy"] | None = None
+    """Set when the search gave nothing better and the plan returned is one it did not search
+    from: the plan it was handed (``initial_plan``, ``"given"``) or the greedy baseline
+    (``"greedy"``); ``solver_notes`` says why."""
     solve_seconds: float = 0.0
 
 

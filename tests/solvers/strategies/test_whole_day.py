@@ -40,6 +40,7 @@ def test_an_engine_that_finds_nothing_leaves_the_greedy_plan() -> None:
     assert plan.summary is not None
     assert "failing found no plan" in plan.summary.solver_notes[-1]
     assert plan.summary.solver_notes[-1].endswith("the greedy plan is kept")
+    assert plan.summary.fallback == "greedy"
 
 
 def test_an_engine_that_finds_nothing_from_a_given_plan_leaves_that_plan() -> None:
@@ -51,6 +52,7 @@ def test_an_engine_that_finds_nothing_from_a_given_plan_leaves_that_plan() -> No
     assert plan.routes == given.routes
     assert [u.job_id for u in plan.unassigned] == ["FAR"]
     assert plan.summary.solver_notes[-1].endswith("the given plan is kept")
+    assert plan.summary.fallback == "given"
 
 
 def test_a_given_plan_worse_than_greedy_gives_way_to_it() -> None:

@@ -88,9 +88,11 @@ def _fallback(
                 problem, kept, solver="given", solve_seconds=time.perf_counter() - started
             )
             kept.summary.solver_notes.append(f"{why}; the given plan is kept")
+            kept.summary.fallback = "given"
             return kept
     if base.summary is not None:
         base.summary.solver_notes.append(f"{why}; the greedy plan is kept")
+        base.summary.fallback = "greedy"
         base.summary.solve_seconds = round(time.perf_counter() - started, 3)
     return base
 
