@@ -113,7 +113,7 @@ def test_an_emergency_call_bumps_a_promised_visit_unless_promises_come_first() -
         job("e", 10, minutes=60, windows=[("10:00", "11:00")], priority=9)
     )
     changed = apply_event(day, plan, JobArrived(job=emergency), now=at("09:00"))
-    # By default a promise weighs as an urgent call: the emergency outweighs it, and Mrs P is
+    # By default a promise gives way to an emergency: the emergency outweighs it, and Mrs P is
     # seen outside her appointment, which the plan lists as broken.
     bumped = replan(changed, plan, now=at("09:00"), time_limit=2)
     assert validate(changed, bumped) == []
@@ -128,7 +128,7 @@ def test_an_emergency_call_bumps_a_promised_visit_unless_promises_come_first() -
     assert kept.broken_appointments == []
 
 
-def test_two_urgent_calls_outweigh_a_promise_unless_only_emergencies_may_bump_it() -> None:
+def test_a_promise_outweighs_two_urgent_calls_and_gives_way_to_an_emergency() -> None:
     # One engineer free until 11:45: Mrs P was promised 10:30 (an hour's visit); two urgent
     # calls next door must each start between 10:00 and 11:00. Both calls fit, or one and Mrs P.
     day = THURSDAY.problem(
@@ -139,23 +139,24 @@ def test_two_urgent_calls_outweigh_a_promise_unless_only_emergencies_may_bump_it
     for jid in ("u1", "u2"):
         call = Job.model_validate(job(jid, 10, windows=[("10:00", "11:00")], priority=6))
         changed = apply_event(changed, plan, JobArrived(job=call), now=at("09:00"))
-    # By default a promise weighs as a call five levels higher: two urgent calls outweigh it.
-    bumped = replan(changed, plan, now=at("09:00"), time_limit=2)
-    assert validate(changed, bumped) == []
-    assert bumped.route_of("u1") is not None and bumped.route_of("u2") is not None
-    assert not _kept(changed, bumped, "p")
-    # Only emergencies may bump a promise: Mrs P keeps her time, one call waits.
-    strict = Disruption(give_way_to=8)
-    kept = replan(changed, plan, now=at("09:00"), time_limit=2, disruption=strict)
+    # By default only emergencies may bump a promise: Mrs P keeps her time, one call waits.
+    kept = replan(changed, plan, now=at("09:00"), time_limit=2)
     assert validate(changed, kept) == []
     assert stop_of(kept, "p") == stop_of(plan, "p")
     assert len(kept.unassigned) == 1 and kept.unassigned[0].job_id in ("u1", "u2")
+    # Weighed additively, a promise counts as a call five levels higher: two urgent calls
+    # outweigh it.
+    additive = Disruption(give_way_to=None)
+    bumped = replan(changed, plan, now=at("09:00"), time_limit=2, disruption=additive)
+    assert validate(changed, bumped) == []
+    assert bumped.route_of("u1") is not None and bumped.route_of("u2") is not None
+    assert not _kept(changed, bumped, "p")
     # An emergency still does.
     emergency = Job.model_validate(
         job("e", 10, minutes=60, windows=[("10:00", "11:00")], priority=9)
     )
     urgent_day = apply_event(day, plan, JobArrived(job=emergency), now=at("09:00"))
-    after = replan(urgent_day, plan, now=at("09:00"), time_limit=2, disruption=strict)
+    after = replan(urgent_day, plan, now=at("09:00"), time_limit=2)
     assert validate(urgent_day, after) == []
     assert after.route_of("e") is not None
     assert not _kept(urgent_day, after, "p")
