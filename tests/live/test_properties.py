@@ -1,14 +1,15 @@
-"""Property: on random small days, insert_job's plan validates and keeps every other job with
-its engineer, inside its appointment, never earlier, and what had begun exactly as it was."""
+"""Properties on random small days: insert_job's plan validates and keeps every other job with
+its engineer, inside its appointment, never earlier, and what had begun exactly as it was; a
+re-plan after a call lighter than an emergency keeps every promise."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatchopt.live import insert_job
+from dispatchopt.live import JobArrived, apply_event, insert_job, replan
 from dispatchopt.live.edits import with_changes
 from dispatchopt.models import Job, Plan, Problem, TimeWindow
 from dispatchopt.solvers.engines.greedy import solve_greedy
@@ -76,3 +77,28 @@ def test_insert_job_validates_and_keeps_everyone_else(
     served = {s.job_id for r in after.routes for s in r.jobs}
     assert served == set(before) | ({job.id} & served)
     assert (job.id in served) != any(u.job_id == job.id for u in after.unassigned)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=20)
+@given(problems(), new_jobs(), st.integers(7 * 60, 13 * 60), st.integers(0, 7))
+def test_a_call_lighter_than_an_emergency_never_costs_a_promise(
+    day: Problem, job: Job, now_minutes: int, priority: int
+) -> None:
+    plan = solve_greedy(day)
+    day = promised(day, plan)
+    assert validate(day, plan) == []
+    now = DAY.after(minutes=now_minutes)
+    call = job.model_copy(update={"priority": priority})
+    changed = apply_event(day, plan, JobArrived(job=call), now=now)
+    after = replan(changed, plan, now=now, time_limit=1)
+    assert validate(changed, after) == []
+    for route in plan.routes:
+        for stop in route.jobs:
+            if stop.start < now:
+                continue
+            kept = after.route_of(stop.job_id)
+            assert kept is not None and kept.engineer_id == route.engineer_id, stop.job_id
+            start = next(s.start for s in kept.jobs if s.job_id == stop.job_id)
+            appointment = changed.job_by_id[stop.job_id].appointment
+            assert appointment is not None and appointment.contains(start)
+    assert after.broken_appointments == []

@@ -13,6 +13,7 @@ relaxed (priced per hour outside it), and the plan lists each it breaks.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timedelta
 
@@ -134,6 +135,15 @@ def _yields_to(price: Disruption) -> int:
     return price.promised_priority + 1
 
 
+def _levels(problem: Problem, job: Job) -> float:
+    """What leaving ``job`` out weighs, in priority levels (an optional job's own penalty in
+    units of the unassigned penalty)."""
+    if job.optional:
+        unit = problem.objective.unassigned_penalty
+        return (job.penalty or 0.0) / unit if unit else 0.0
+    return 1 + job.priority
+
+
 def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int, int]:
     """How a pass is judged: with ``keep_promises`` or ``give_way_to``, first the weight of the
     unpromised work a promise gives way to, then promises served; then the weighted service."""
@@ -219,8 +229,12 @@ def _steered(
     heavier = 0
     if price.keep_promises or price.give_way_to is not None:
         bar = _yields_to(price)
-        extra = 1 + sum(
-            1 + j.priority for j in problem.jobs if j.appointment is None and j.priority < bar
+        extra = 1 + math.ceil(
+            sum(
+                _levels(problem, j)
+                for j in problem.jobs
+                if j.appointment is None and j.priority < bar
+            )
         )
         heavier = 1 + 10 + extra if bar <= 10 else 0
     where = {
@@ -244,11 +258,13 @@ def _steered(
                 if lock is None and (start < frozen_until or held):
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
-                if promise and extra and not job.optional:
-                    # Priced as a job that many levels higher, its own priority kept.
-                    weight = 1 + job.priority + extra
+                if promise and extra:
+                    # Priced as a job that many levels higher, its own priority kept; an
+                    # optional job's promise weighs on top of its own penalty.
+                    own = (job.penalty or 0.0) if job.optional else None
+                    levels = extra if own is not None else 1 + job.priority + extra
                     update["optional"] = True
-                    update["penalty"] = problem.objective.unassigned_penalty * weight
+                    update["penalty"] = (own or 0.0) + problem.objective.unassigned_penalty * levels
                 update["soft_window"] = SoftWindow(
                     start=start,
                     end=start,
