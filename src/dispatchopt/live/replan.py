@@ -23,7 +23,7 @@ from dispatchopt.errors import SolverError
 from dispatchopt.live.edits import with_changes
 from dispatchopt.live.retime import retimed
 from dispatchopt.models import BrokenAppointment, Job, Lock, Plan, Problem, Rule, SoftWindow
-from dispatchopt.solvers.objective import weighted_service
+from dispatchopt.solvers.objective import drop_penalty, weighted_service
 from dispatchopt.validate import validate
 
 
@@ -250,21 +250,25 @@ def _steered(
         placed = where.get(job.id)
         if placed is not None:
             engineer_id, start = placed
+            promise = job.appointment is not None and job.id not in relax
             if start < now:
                 lock = Lock(engineer_id=engineer_id, start=start)
-            elif lock is None or lock.start is None:
-                promise = job.appointment is not None and job.id not in relax
+            elif promise and extra:
+                # Priced as a job that many levels higher, its own priority kept (a job
+                # locked to its time included); an optional job's promise weighs on top of
+                # its own penalty.
+                own = drop_penalty(problem, job.id)
+                levels = extra if job.optional else 1 + job.priority + extra
+                update["optional"] = True
+                update["penalty"] = max(
+                    own,
+                    (own if job.optional else 0.0) + problem.objective.unassigned_penalty * levels,
+                )
+            if start >= now and (lock is None or lock.start is None):
                 held = promise and price.keep_engineer and not unlock
                 if lock is None and (start < frozen_until or held):
                     lock = Lock(engineer_id=engineer_id)
                 update["preferred_engineers"] = [engineer_id]
-                if promise and extra:
-                    # Priced as a job that many levels higher, its own priority kept; an
-                    # optional job's promise weighs on top of its own penalty.
-                    own = (job.penalty or 0.0) if job.optional else None
-                    levels = extra if own is not None else 1 + job.priority + extra
-                    update["optional"] = True
-                    update["penalty"] = (own or 0.0) + problem.objective.unassigned_penalty * levels
                 update["soft_window"] = SoftWindow(
                     start=start,
                     end=start,
