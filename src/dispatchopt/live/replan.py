@@ -136,12 +136,10 @@ def _yields_to(price: Disruption) -> int:
 
 
 def _levels(problem: Problem, job: Job) -> float:
-    """What leaving ``job`` out weighs, in priority levels (an optional job's own penalty in
-    units of the unassigned penalty)."""
-    if job.optional:
-        unit = problem.objective.unassigned_penalty
-        return (job.penalty or 0.0) / unit if unit else 0.0
-    return 1 + job.priority
+    """What leaving ``job`` out weighs, in priority levels: its drop penalty (an optional
+    job's own, a locked job's tenfold) in units of the unassigned penalty."""
+    unit = problem.objective.unassigned_penalty
+    return drop_penalty(problem, job.id) / unit if unit else 0.0
 
 
 def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int, int]:
