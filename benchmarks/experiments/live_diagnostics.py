@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from dispatchopt.live.insert import Update  # noqa: E402
+from dispatchopt.models import Problem  # noqa: E402
 from dispatchopt.scenarios import generate_scenario  # noqa: E402
 from dispatchopt.simulate.kpis import sla_tier  # noqa: E402
 from dispatchopt.simulate.live_dispatch import LiveDispatch  # noqa: E402
@@ -32,13 +33,13 @@ class Watched(LiveDispatch):
 
     log: list[str] = field(default_factory=list, compare=False)
 
-    def _insert(self, state: DispatchState, job_id: str) -> Update | None:
-        out = super()._insert(state, job_id)
+    def _insert(self, state: DispatchState, problem: Problem, job_id: str) -> Update | None:
+        out = super()._insert(state, problem, job_id)
         self._note(state, job_id, "insert", out)
         return out
 
-    def _bump(self, state: DispatchState, job_id: str) -> Update | None:
-        out = super()._bump(state, job_id)
+    def _bump(self, state: DispatchState, problem: Problem, job_id: str) -> Update | None:
+        out = super()._bump(state, problem, job_id)
         self._note(state, job_id, "bump", out)
         return out
 

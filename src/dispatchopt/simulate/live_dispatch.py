@@ -66,10 +66,11 @@ class LiveDispatch:
         if "plan" not in self._day:
             return self._replan(state)
         if state.trigger in INSERT_ON and state.subject in state.pending:
-            update = self._insert(state, state.subject)
+            problem = self._promised(state)
+            update = self._insert(state, problem, state.subject)
             # A job with a response clock running cannot wait for the next tick.
             if update is None and sla_tier(state.full.job_by_id[state.subject]) != "standard":
-                update = self._bump(state, state.subject) if self.bump_engineers else None
+                update = self._bump(state, problem, state.subject) if self.bump_engineers else None
                 if update is None:
                     return self._replan(state)
             return None if update is None else self._keep(state, *update)
@@ -96,12 +97,13 @@ class LiveDispatch:
         queues = plan_queues(plan)
         return {eid: queues.get(eid, []) for eid in state.engineers}
 
-    def _insert(self, state: DispatchState, job_id: str) -> Update | None:
-        """The plan with the job put in its cheapest place, or ``None`` when it does not fit."""
+    def _insert(self, state: DispatchState, problem: Problem, job_id: str) -> Update | None:
+        """The plan with the job put in its cheapest place in ``problem`` (the day as promised,
+        :meth:`_promised`), or ``None`` when it does not fit."""
         job = state.open_problem.job_by_id[job_id]
         try:
             problem, plan = insert_job(
-                self._promised(state),
+                problem,
                 self._day["plan"],
                 job,
                 now=state.now,
@@ -134,7 +136,7 @@ class LiveDispatch:
         ]
         return with_changes(problem, jobs=jobs)
 
-    def _bump(self, state: DispatchState, job_id: str) -> Update | None:
+    def _bump(self, state: DispatchState, problem: Problem, job_id: str) -> Update | None:
         """The job put in the day of one of the ``bump_engineers`` nearest engineers who may
         do it, in place of one lighter visit of theirs not yet under way (that visit then
         goes to another engineer's day if it fits there, else back to the queue); the
@@ -142,7 +144,6 @@ class LiveDispatch:
         (the nearest engineer goes) without waiting for her to be free: a full re-plan of
         the day in seconds moves everyone, and the emergency goes to whoever has room,
         however far."""
-        problem = self._promised(state)
         plan: Plan = self._day["plan"]
         job = state.open_problem.job_by_id[job_id]
         frozen_until = state.now + timedelta(minutes=self.disruption.frozen_minutes)
