@@ -142,14 +142,23 @@ def _levels(problem: Problem, job: Job) -> float:
     return drop_penalty(problem, job.id) / unit if unit else 0.0
 
 
+def _raised(problem: Problem, job: Job, levels: int) -> float:
+    """``job``'s drop penalty weighing ``levels`` priority levels more: on top of an optional
+    job's own penalty, else as a job that many levels higher; never below its own (a locked
+    job's tenfold)."""
+    own = drop_penalty(problem, job.id)
+    if job.optional:
+        return own + problem.objective.unassigned_penalty * levels
+    return max(own, problem.objective.unassigned_penalty * (1 + job.priority + levels))
+
+
 def _rank(problem: Problem, plan: Plan, price: Disruption) -> tuple[int, int, int]:
     """How a pass is judged: with ``keep_promises`` or ``give_way_to``, first the weight of the
     unpromised work a promise gives way to, then promises served; then the weighted service."""
     served = [problem.job_by_id[s.job_id] for r in plan.routes for s in r.jobs]
     tiered = price.keep_promises or price.give_way_to is not None
-    heavy = sum(
-        1 + j.priority for j in served if j.appointment is None and j.priority >= _yields_to(price)
-    )
+    bar = _yields_to(price)
+    heavy = sum(1 + j.priority for j in served if j.appointment is None and j.priority >= bar)
     promised = sum(j.appointment is not None for j in served)
     return (
         heavy if tiered else 0,
@@ -225,8 +234,8 @@ def _steered(
     # together, and (with ``give_way_to``) each heavier job outweighs any one promise.
     extra = price.promised_priority
     heavier = 0
+    bar = _yields_to(price)
     if price.keep_promises or price.give_way_to is not None:
-        bar = _yields_to(price)
         extra = 1 + math.ceil(
             sum(
                 _levels(problem, j)
@@ -253,15 +262,9 @@ def _steered(
                 lock = Lock(engineer_id=engineer_id, start=start)
             elif promise and extra:
                 # Priced as a job that many levels higher, its own priority kept (a job
-                # locked to its time included); an optional job's promise weighs on top of
-                # its own penalty.
-                own = drop_penalty(problem, job.id)
-                levels = extra if job.optional else 1 + job.priority + extra
+                # locked to its time included).
                 update["optional"] = True
-                update["penalty"] = max(
-                    own,
-                    (own if job.optional else 0.0) + problem.objective.unassigned_penalty * levels,
-                )
+                update["penalty"] = _raised(problem, job, extra)
             if start >= now and (lock is None or lock.start is None):
                 held = promise and price.keep_engineer and not unlock
                 if lock is None and (start < frozen_until or held):
@@ -273,10 +276,10 @@ def _steered(
                     early_cost_per_hour=price.move_cost_per_hour,
                     late_cost_per_hour=price.move_cost_per_hour,
                 )
-        heavy = heavier and job.appointment is None and job.priority >= _yields_to(price)
+        heavy = heavier and job.appointment is None and job.priority >= bar
         if heavy and not job.optional:
             update["optional"] = True
-            update["penalty"] = problem.objective.unassigned_penalty * (1 + job.priority + heavier)
+            update["penalty"] = _raised(problem, job, heavier)
         if lock is not job.lock:
             update["lock"] = lock
         if lock is None or lock.start is None:
