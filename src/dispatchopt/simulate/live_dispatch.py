@@ -82,15 +82,7 @@ class LiveDispatch:
 
     def _problem(self, state: DispatchState) -> Problem:
         """The rest of the day, each pending job holding the window its customer was promised."""
-        problem = state.open_problem
-        pending = set(state.pending)
-        jobs = [
-            j.model_copy(update={"appointment": state.appointments[j.id]})
-            if j.id in pending and j.id in state.appointments
-            else j
-            for j in problem.jobs
-        ]
-        return with_changes(problem, jobs=jobs)
+        return _holding_promises(state.open_problem, state)
 
     def _keep(self, state: DispatchState, problem: Problem, plan: Plan) -> Queues:
         self._day["problem"], self._day["plan"] = problem, plan
@@ -119,22 +111,7 @@ class LiveDispatch:
     def _promised(self, state: DispatchState) -> Problem:
         """The last plan's problem holding every window promised since (the promises are made
         when a plan's visits are queued, after the plan)."""
-        problem: Problem = self._day["problem"]
-        pending = set(state.pending)
-        changed = [
-            j.id
-            for j in problem.jobs
-            if j.id in pending
-            and j.id in state.appointments
-            and j.appointment != state.appointments[j.id]
-        ]
-        if not changed:
-            return problem
-        jobs = [
-            j.model_copy(update={"appointment": state.appointments[j.id]}) if j.id in changed else j
-            for j in problem.jobs
-        ]
-        return with_changes(problem, jobs=jobs)
+        return _holding_promises(self._day["problem"], state)
 
     def _bump(self, state: DispatchState, problem: Problem, job_id: str) -> Update | None:
         """The job put in the day of one of the ``bump_engineers`` nearest engineers who may
@@ -261,6 +238,26 @@ class LiveDispatch:
             clock += timedelta(minutes=job.duration_for_level(level))
             point = state.matrices.job_point[jid]
         return False
+
+
+def _holding_promises(problem: Problem, state: DispatchState) -> Problem:
+    """``problem`` with each pending job holding the window promised to its customer
+    (``problem`` itself when every one already does)."""
+    pending = set(state.pending)
+    changed = {
+        j.id
+        for j in problem.jobs
+        if j.id in pending
+        and j.id in state.appointments
+        and j.appointment != state.appointments[j.id]
+    }
+    if not changed:
+        return problem
+    jobs = [
+        j.model_copy(update={"appointment": state.appointments[j.id]}) if j.id in changed else j
+        for j in problem.jobs
+    ]
+    return with_changes(problem, jobs=jobs)
 
 
 def _without(problem: Problem, plan: Plan, route: Route, job_id: str, now: datetime) -> Plan:
