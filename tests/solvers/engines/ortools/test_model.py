@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from ortools.constraint_solver import pywrapcp
 
 from dispatchopt.models import UnassignedReason
 from dispatchopt.solvers.compiled import CompiledProblem, compile_problem
+from dispatchopt.solvers.engines.ortools import model
 from dispatchopt.solvers.engines.ortools.decode import decode
 from dispatchopt.solvers.engines.ortools.model import RoutingBuild, build_routing_model
 from dispatchopt.solvers.engines.ortools.params import search_parameters
@@ -144,3 +146,35 @@ def test_a_part_that_arrives_after_the_day_ends_leaves_the_rest_of_the_day_plann
     assert validate(problem, plan) == []
     assert len([s for r in plan.routes for s in r.jobs]) == 1
     assert [u.reason for u in plan.unassigned] == ["awaiting_parts"]
+
+
+def ana_ben_and_a_fix_that_prefers_ana(penalty: float):  # type: ignore[no-untyped-def]
+    """Ana at home (0, 0), Ben at (4, 0); a fridge fix 5 km east that prefers Ana (1 km from
+    Ben, 5 from her), the preference priced at ``penalty`` against the distance driven."""
+    return DAY.problem(
+        [DAY.job("fix", 5, 0, preferred_engineers=["ana"])],
+        [DAY.engineer("ana"), DAY.engineer("ben", 4)],
+        objective={"kind": "distance", "non_preferred_penalty": penalty},
+    )
+
+
+@pytest.mark.parametrize("budget", [model.MATRIX_BUDGET, 0], ids=["matrices", "dimension"])
+def test_a_preference_weighs_the_same_in_cost_matrices_and_on_its_own_dimension(
+    monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    # Past the matrix budget (a re-plan of 2 000 jobs prices every job off its engineer) the
+    # surcharges move to a dimension; the job must still go where they send it.
+    monkeypatch.setattr(model, "MATRIX_BUDGET", budget)
+    for penalty, who in ((1000.0, "ana"), (0.0, "ben")):
+        day = ana_ben_and_a_fix_that_prefers_ana(penalty)
+        cp = compile_problem(day)
+        build = _model(cp)
+        names = list(build.routing.GetAllDimensionNames())
+        assert (model.SURCHARGE in names) == (budget == 0 and penalty > 0)
+        solved = build.routing.SolveWithParameters(
+            search_parameters(Deadline.after(2, max_solutions=1), len(cp.jobs))
+        )
+        plan = decode(cp, build, solved)
+        assert validate(day, plan) == []
+        route = plan.route_of("fix")
+        assert route is not None and route.engineer_id == who
