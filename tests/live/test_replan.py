@@ -13,6 +13,8 @@ from dispatchopt.live import (
     diff_plans,
     replan,
 )
+from dispatchopt.live.replan import _filled, _holding, _steered, _warm
+from dispatchopt.live.retime import retimed
 from dispatchopt.models import Job, Plan, Problem
 from dispatchopt.validate import validate
 from tests.live.days import THURSDAY, planned, solved, stop_of
@@ -197,3 +199,28 @@ def test_a_promised_visit_stays_with_its_engineer_while_she_can_keep_it() -> Non
     assert validate(changed, moved) == []
     assert stop_of(moved, "p")[0] == "bob" and stop_of(moved, "c")[0] == "ann"
     assert diff_plans(plan, moved).broken_appointments == []
+
+
+def test_before_the_search_a_free_hour_goes_to_the_emergency_not_the_earlier_call() -> None:
+    # Solo's morning has one free hour (09:00-10:00) between two promised visits. Two calls
+    # came in for it: a standard repair next door and an emergency a little further. The old
+    # routes are filled heaviest first, so the emergency takes the hour and the repair waits.
+    day = THURSDAY.problem(
+        [_promised("p1", 2, "08:00", "08:10"), _promised("p2", 2, "10:20", "10:30")],
+        [engineer("solo", shift=("08:00", "12:00"))],
+    )
+    plan = planned(day)
+    repair = Job.model_validate(job("a", 2, minutes=45, windows=[("09:00", "10:00")]))
+    emergency = Job.model_validate(
+        job("e", 4, minutes=45, windows=[("09:00", "10:00")], priority=9)
+    )
+    changed = apply_event(day, plan, JobArrived(job=repair), now=at("08:30"))
+    changed = apply_event(changed, plan, JobArrived(job=emergency), now=at("08:30"))
+    price = Disruption()
+    steered = _steered(changed, plan, at("08:30"), price, relax=set())
+    warm = _holding(steered, retimed(steered, _warm(changed, plan), at("08:30")))
+    assert warm is not None and warm.route_of("e") is None
+    filled = _filled(steered, warm, at("08:30"), price, budget_s=1.0)
+    assert filled.route_of("e") is not None and filled.route_of("a") is None
+    assert _holding(steered, filled) is not None
+    assert stop_of(filled, "p2") == stop_of(plan, "p2")
