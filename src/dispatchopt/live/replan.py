@@ -1,7 +1,8 @@
 """Re-plan a running day after events, keeping promises and pricing every change.
 
-The day is solved again (OR-Tools, warm-started from the old plan) on a copy of the problem
-that says what may not move and what moving costs: visits begun stay exactly; visits in the
+The day is solved again (OR-Tools, warm-started from the old plan, into which the work it
+leaves out is first put at its cheapest places, heaviest first) on a copy of the problem that
+says what may not move and what moving costs: visits begun stay exactly; visits in the
 frozen horizon stay with their engineer; so does every promised visit (one with an
 appointment) while its engineer still works (``keep_engineer``), and a promised visit
 outweighs all lighter work together, giving way only to an emergency (``give_way_to``). Every
@@ -64,9 +65,9 @@ class Disruption(BaseModel):
     only to a job at or above it (8: only an emergency may displace a promised visit, one
     emergency outweighing one promise); ``promised_priority`` then plays no part. ``None``:
     promises weigh by ``promised_priority``. ``keep_promises`` outranks both. The default
-    keeps 96 % of appointments after the generator's mornings where ``None`` keeps 91-94 %,
+    keeps 95-97 % of appointments after the generator's mornings where ``None`` keeps 91-94 %,
     and costs some emergency and urgent SLA compliance in simulation
-    (benchmarks/results/live_replan_give_way.md)."""
+    (benchmarks/results/live_replan_give_way.md, live_replan_fill.md)."""
     keep_engineer: bool = True
     """A promised visit stays with its engineer while that engineer still works the shift;
     a promise its engineer can no longer keep (off sick, a day that overran) goes to another
