@@ -99,8 +99,11 @@ def place(
     )
 
 
-def with_route(problem: Problem, plan: Plan, placement: Placement, started: float) -> Plan:
-    """``plan`` with the placement's route in place of its slot's (or added), re-summarised."""
+def with_route(
+    problem: Problem, plan: Plan, placement: Placement, started: float, *, summary: bool = True
+) -> Plan:
+    """``plan`` with the placement's route in place of its slot's (or added), re-summarised
+    unless ``summary`` is off (a caller placing many jobs summarises once, at the end)."""
     key = (placement.slot.engineer.id, placement.slot.shift_index)
     routes = [r for r in plan.routes if (r.engineer_id, r.shift_index) != key]
     routes.append(placement.route)
@@ -113,9 +116,10 @@ def with_route(problem: Problem, plan: Plan, placement: Placement, started: floa
             "unassigned": [u for u in plan.unassigned if u.job_id not in served],
         }
     )
-    out.summary = summarize(
-        problem, out, solver=SOLVER, solve_seconds=time.perf_counter() - started
-    )
+    if summary:
+        out.summary = summarize(
+            problem, out, solver=SOLVER, solve_seconds=time.perf_counter() - started
+        )
     return out
 
 

@@ -236,7 +236,7 @@ def _filled(
             budget_s=min(0.05, remaining),
         )
         if placements:
-            filled = with_route(problem, filled, placements[0], started)
+            filled = with_route(problem, filled, placements[0], started, summary=False)
     if filled is warm:
         return warm
     return filled if _holding(problem, filled) is not None else warm
