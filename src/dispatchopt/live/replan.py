@@ -80,10 +80,10 @@ class Disruption(BaseModel):
 BROKEN_REASON = "no engineer could keep the promised window after the day changed"
 
 FILL_SHARE = 0.3
-"""Most of the time limit spent putting the work the old routes leave out into them before the
-engine's search (heaviest first, each at its cheapest place, moving no one): from a warm start
-the engine adds jobs by local search only, far too slowly on a big day (at 2 000 jobs it put in
-none of 145 emergencies in 30 s; ``benchmarks/results/live_replan_2000.md``)."""
+"""The largest share of the time limit spent, before the engine's search, putting the work the
+old routes leave out into them (heaviest first, each at its cheapest place, moving no one):
+from a warm start the engine adds jobs by local search only, far too slowly on a big day (at
+2 000 jobs it put in none of 145 emergencies in 30 s; benchmarks/results/live_replan_fill.md)."""
 
 
 def replan(
