@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dispatchopt.live import (
     Cancelled,
     Disruption,
@@ -226,24 +224,3 @@ def test_before_the_search_a_free_hour_goes_to_the_emergency_not_the_earlier_cal
     assert filled.route_of("e") is not None and filled.route_of("a") is None
     assert _holding(steered, filled) is not None
     assert stop_of(filled, "p2") == stop_of(plan, "p2")
-
-
-def test_the_re_plan_searches_without_the_cheapest_insertion_neighbourhoods(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import dispatchopt.solvers.front_door as front_door
-
-    seen: list[object] = []
-    real = front_door.solve
-
-    def spy(*args: object, **kwargs: object) -> Plan:
-        seen.append(kwargs.get("config"))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(front_door, "solve", spy)
-    plan = planned(CLEO_DAY)
-    call = Job.model_validate(job("c", 6, windows=[("11:00", "12:00")]))
-    changed = apply_event(CLEO_DAY, plan, JobArrived(job=call), now=at("09:30"))
-    after = replan(changed, plan, now=at("09:30"), time_limit=1)
-    assert validate(changed, after) == []
-    assert seen and all(getattr(c, "insertion_lns", True) is False for c in seen)
