@@ -97,12 +97,7 @@ def replan(
 ) -> Plan:
     """A new plan of ``problem`` (as changed by events) close to ``plan``, checked by the
     validator; see the module docstring for what is kept and what is priced."""
-    from dispatchopt.solvers.engines.ortools.params import SearchConfig
     from dispatchopt.solvers.front_door import solve  # OR-Tools loads only when re-planning
-
-    # Without OR-Tools' cheapest-insertion large neighbourhoods: on a day with breaks they
-    # spent most of the search on a handful of moves (benchmarks/results/live_replan_lns.md).
-    search = SearchConfig(insertion_lns=False)
 
     price = disruption or Disruption()
     started = time.perf_counter()
@@ -114,13 +109,13 @@ def replan(
         warm = _filled(steered, warm, now, price, time_limit * FILL_SHARE)
     try:
         first_s = max(0.5, time_limit * 0.7 - (time.perf_counter() - started))
-        first = solve(steered, time_limit=first_s, initial_plan=warm, seed=seed, config=search)
+        first = solve(steered, time_limit=first_s, initial_plan=warm, seed=seed)
     except SolverError:
         if warm is None:
             raise
         # The engine refused the old routes and found nothing else in time: plan afresh.
         left = max(0.5, time_limit * 0.7 - (time.perf_counter() - started))
-        first = solve(steered, time_limit=left, seed=seed, config=search)
+        first = solve(steered, time_limit=left, seed=seed)
     result = _owned_up(problem, first, already, plan)
     left_out = [problem.job_by_id[u.job_id] for u in first.unassigned]
     waiting = [j.id for j in left_out if j.appointment is not None]
@@ -131,9 +126,7 @@ def replan(
     if (waiting or unlock) and left > 0.5:
         relaxed = _steered(problem, plan, now, price, relax=already | set(waiting), unlock=unlock)
         try:
-            second: Plan | None = solve(
-                relaxed, time_limit=left, initial_plan=first, seed=seed, config=search
-            )
+            second: Plan | None = solve(relaxed, time_limit=left, initial_plan=first, seed=seed)
         except SolverError:
             second = None  # the engine could not restart from the first pass in time: keep it
         if second is not None and _rank(problem, second, price) > _rank(problem, first, price):

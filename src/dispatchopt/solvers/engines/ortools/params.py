@@ -7,7 +7,6 @@ from typing import Literal
 
 from google.protobuf import text_format
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util import optional_boolean_pb2
 
 from dispatchopt.errors import InputError
 from dispatchopt.solvers.stop import Deadline
@@ -54,12 +53,6 @@ class SearchConfig:
     """Share of the time spent in :func:`~dispatchopt.solvers.engines.restock.ruin_and_recreate`
     before the OR-Tools search, on days with depot visits whose rules it models; ``None``:
     ``RUIN_SHARE``, 0 turns it off."""
-    insertion_lns: bool = True
-    """OR-Tools' large neighbourhoods that take a route's jobs out and put them back by local
-    or global cheapest insertion (its ``*_cheapest_insertion_path_lns`` and
-    ``*_visit_types_lns`` operators, on by OR-Tools' default). Re-plans turn them off: on a
-    day with breaks each of their moves runs the time dimension's filter thousands of times,
-    and they took most of a re-plan's search (``benchmarks/results/live_replan_lns.md``)."""
     overrides: str = ""
 
     def __post_init__(self) -> None:
@@ -112,12 +105,6 @@ def search_parameters(
     if deadline.max_solutions is not None:
         params.solution_limit = deadline.max_solutions
     params.lns_time_limit.FromMilliseconds(lns_milliseconds(num_jobs))
-    if not config.insertion_lns:
-        ops = params.local_search_operators
-        ops.use_global_cheapest_insertion_path_lns = optional_boolean_pb2.BOOL_FALSE
-        ops.use_local_cheapest_insertion_path_lns = optional_boolean_pb2.BOOL_FALSE
-        ops.use_global_cheapest_insertion_visit_types_lns = optional_boolean_pb2.BOOL_FALSE
-        ops.use_local_cheapest_insertion_visit_types_lns = optional_boolean_pb2.BOOL_FALSE
     if config.overrides:
         text_format.Merge(config.overrides, params)
     set_time_limit(params, deadline)
