@@ -12,6 +12,7 @@ from dispatchopt.solvers.compiled import compile_problem
 from dispatchopt.solvers.engines.ortools import SearchConfig, improve
 from dispatchopt.solvers.engines.ortools import solve_ortools as solve
 from dispatchopt.solvers.engines.restock import (
+    _Routes,
     can_ruin_and_recreate,
     restock_routes,
     routes_working_time,
@@ -115,3 +116,44 @@ def test_improving_a_plan_with_a_restock_keeps_the_restock_as_its_start() -> Non
     assert better is not None
     assert validate(problem, better) == [] and better.unassigned == []
     assert working_time(problem, better)[0] <= working_time(problem, plan)[0] + 1e-6
+
+
+def test_each_insertion_is_the_cheapest_of_every_placement_with_or_without_a_restock(
+    tmp_path: Path,
+) -> None:
+    # The insertion checks positions in O(1) first and simulates only the rest of the route;
+    # here every placement of every request on every technician's half-built day is simulated
+    # in full, the depot visit just before the request or first of the day, and the cheapest
+    # must match what the fast path returns.
+    cp = compile_problem(busy_trsp_day(tmp_path))
+    state = _Routes(cp)
+    for v, nodes in enumerate(restock_routes(cp)):
+        state.set_route(v, [n for n in nodes if n % 2 == 0 or n >= len(cp.jobs)])
+    compared = with_restock = 0
+    for job in range(len(cp.jobs)):
+        if any(job in r for r in state.routes):
+            continue
+        for v in cp.jobs[job].allowed:
+            route = state.routes[v]
+            plain = [route[:p] + [job] + route[p:] for p in range(len(route) + 1)]
+            restocked = [
+                cand
+                for visit in state.visits_of[v]
+                if visit not in route
+                for p in range(len(route) + 1)
+                for cand in (
+                    route[:p] + [visit, job] + route[p:],
+                    [visit] + route[:p] + [job] + route[p:],
+                )
+            ]
+            best = min((state.cost(v, c) for c in plain), default=float("inf"))
+            if best == float("inf"):
+                best = min((state.cost(v, c) for c in restocked), default=float("inf"))
+                with_restock += best < float("inf")
+            added, placed = state.best_insertion(job, v)
+            assert (placed is None) == (best == float("inf"))
+            if placed is not None:
+                assert added == best - state.route_cost[v]
+                assert state.cost(v, placed) == best
+            compared += 1
+    assert compared > 20 and with_restock > 0

@@ -55,6 +55,7 @@ class _Routes:
             int,
             tuple[list[int], list[int], list[float], int, dict[str, int], list[_Prefix]],
         ] = {}
+        self._first_memo: dict[int, tuple[list[int], dict[int, list[_Prefix]]]] = {}
 
     def set_route(self, v: int, nodes: list[int]) -> None:
         """Replace ``v``'s route, dropping depot visits it does not need."""
@@ -205,19 +206,73 @@ class _Routes:
             c = self._run(v, prefixes[pos], prev, [job, *route[pos:]])
             if c < best:
                 best, best_route = c, route[:pos] + [job] + route[pos:]
-        if best_route is None:
-            for visit in self.visits_of[v]:
-                if visit in route:
-                    continue
-                for pos in range(len(route) + 1):
-                    for cand in (
-                        route[:pos] + [visit, job] + route[pos:],
-                        [visit] + route[:pos] + [job] + route[pos:],
-                    ):
-                        c = self.cost(v, cand)
-                        if c < best:
-                            best, best_route = c, cand
+        if best_route is None and not from_van:
+            # A restock is worth trying only where the van cannot serve the job: with the van
+            # able to, adding a depot visit only makes every later stop later.
+            best, best_route = self._with_restock(v, job, route, prefixes)
         return best - base, best_route
+
+    def _with_restock(
+        self, v: int, job: int, route: list[int], prefixes: list[_Prefix]
+    ) -> tuple[float, list[int] | None]:
+        """Cheapest route putting ``job`` on ``v`` together with one of its depot visits, the
+        visit just before the job or at the start of the day."""
+        best, best_route = _INF, None
+        veh = self.cp.vehicles[v]
+        start, end = veh.start_node, veh.end_node
+        travel = self.travel[v]
+        depart, latest = self._times(v)[:2]
+        wins = self.windows[job]
+        open_at, close_at = wins[0][0], wins[-1][1]
+        after_job = self.service[v][job]
+        for visit in self.visits_of[v]:
+            if visit in route:
+                continue
+            first = self._visit_first(v, visit)
+            v_open, v_close = self.windows[visit][0][0], self.windows[visit][-1][1]
+            v_service = self.visit_service[visit - self.n_jobs]
+            for pos in range(len(route) + 1):
+                prev = start if pos == 0 else route[pos - 1]
+                nxt = end if pos == len(route) else route[pos]
+                # Necessary time checks in O(1), as in best_insertion, before simulating.
+                at_visit = depart[pos] + travel[prev][visit]
+                if at_visit <= v_close:
+                    arrive = max(at_visit, v_open) + v_service + travel[visit][job]
+                    if (
+                        arrive <= close_at
+                        and max(arrive, open_at) + after_job + travel[job][nxt] <= latest[pos]
+                    ):
+                        c = self._run(v, prefixes[pos], prev, [visit, job, *route[pos:]])
+                        if c < best:
+                            best, best_route = c, route[:pos] + [visit, job] + route[pos:]
+                if first:
+                    after = visit if pos == 0 else route[pos - 1]
+                    arrive = first[pos + 1][0] + travel[after][job]
+                    if (
+                        arrive <= close_at
+                        and max(arrive, open_at) + after_job + travel[job][nxt] <= latest[pos]
+                    ):
+                        c = self._run(v, first[pos + 1], after, [job, *route[pos:]])
+                        if c < best:
+                            best, best_route = c, [visit] + route[:pos] + [job] + route[pos:]
+        return best, best_route
+
+    def _visit_first(self, v: int, visit: int) -> list[_Prefix]:
+        """The states of ``v``'s route with ``visit`` put first, after it and after each stop;
+        empty when that route breaks a rule (a job added to it would break it too)."""
+        route = self.routes[v]
+        memo = self._first_memo.get(v)
+        if memo is None or memo[0] != route:
+            memo = (list(route), {})
+            self._first_memo[v] = memo
+        states = memo[1].get(visit)
+        if states is None:
+            states = [self._initial(v)]
+            start = self.cp.vehicles[v].start_node
+            if self._run(v, states[0], start, [visit, *route], states) == _INF:
+                states = []
+            memo[1][visit] = states
+        return states
 
 
 def _recreate(state: _Routes, jobs: list[int], rng: random.Random | None = None) -> list[int]:
