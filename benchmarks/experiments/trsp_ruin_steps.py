@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("instances", nargs="+", help="names such as R101, or paths")
     parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = parser.parse_args()
     with (TRSP / "BKS.csv").open() as f:
         bks = {row[0]: float(row[1]) for row in csv.reader(f) if row and row[0] != "instance"}
@@ -43,18 +43,19 @@ def main() -> None:
         path = Path(name) if name.endswith(".txt") else TRSP / f"{name}.txt"
         cp = compile_problem(read_trsp(path))
         start = restock_routes(cp)
-        began = time.perf_counter()
-        routes = ruin_and_recreate(cp, start, 1e9, args.seed, args.steps)
-        wall = time.perf_counter() - began
-        minutes = routes_working_time(cp, routes) / 60
-        gap = 100 * (minutes / bks[path.stem] - 1)
-        gaps.append(gap)
-        print(
-            f"{path.stem}: {args.steps} steps in {wall:.1f} s ({args.steps / wall:.0f}/s), "
-            f"working time {minutes:.1f}, gap {gap:.2f} %",
-            flush=True,
-        )
-    print(f"mean gap {sum(gaps) / len(gaps):.2f} % over {len(gaps)} instances")
+        for seed in args.seeds:
+            began = time.perf_counter()
+            routes = ruin_and_recreate(cp, start, 1e9, seed, args.steps)
+            wall = time.perf_counter() - began
+            minutes = routes_working_time(cp, routes) / 60
+            gap = 100 * (minutes / bks[path.stem] - 1)
+            gaps.append(gap)
+            print(
+                f"{path.stem} seed {seed}: {args.steps} steps in {wall:.1f} s "
+                f"({args.steps / wall:.0f}/s), working time {minutes:.1f}, gap {gap:.2f} %",
+                flush=True,
+            )
+    print(f"mean gap {sum(gaps) / len(gaps):.2f} % over {len(gaps)} runs")
 
 
 if __name__ == "__main__":

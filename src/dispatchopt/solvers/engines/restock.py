@@ -23,7 +23,14 @@ REMOVE = (5, 25)
 """Fewest and most jobs one ruin step removes."""
 ROUTE_SHARE = 0.2
 """Share of ruin steps that empty one or two whole routes."""
+INSERTIONS_KEPT = 200_000
+"""Most insertion answers remembered (about 40 MB); the memo starts afresh when full."""
 NOISE = 0.25
+STRING_SHARE = 0.0
+"""Share of ruin steps that remove strings of consecutive requests from the routes around a
+random request (the ruin of Christiaens and Vanden Berghe's SISR)."""
+STRING_MAX = 10
+"""Longest string one such step removes from one route."""
 """Insertion costs are scaled by a random factor in [1 - NOISE, 1 + NOISE] when recreating."""
 
 
@@ -56,6 +63,8 @@ class _Routes:
             tuple[list[int], list[int], list[float], int, dict[str, int], list[_Prefix]],
         ] = {}
         self._first_memo: dict[int, tuple[list[int], dict[int, list[_Prefix]]]] = {}
+        self._insertions: dict[tuple[int, int, tuple[int, ...]], tuple[float, list[int] | None]]
+        self._insertions = {}
 
     def set_route(self, v: int, nodes: list[int]) -> None:
         """Replace ``v``'s route, dropping depot visits it does not need."""
@@ -181,7 +190,20 @@ class _Routes:
         return self.visit_service[node - self.n_jobs]
 
     def best_insertion(self, job: int, v: int) -> tuple[float, list[int] | None]:
-        """Cheapest extra working time of putting ``job`` on ``v`` (with a restock if needed)."""
+        """Cheapest extra working time of putting ``job`` on ``v`` (with a restock if needed).
+
+        Memoised on the route as it stands: ruin steps that are not accepted put the routes back,
+        so most questions come again (three in four on R101, one in two on C101)."""
+        key = (job, v, tuple(self.routes[v]))
+        known = self._insertions.get(key)
+        if known is None:
+            if len(self._insertions) >= INSERTIONS_KEPT:
+                self._insertions.clear()
+            known = self._insertions[key] = self._best_insertion(job, v)
+        added, placed = known
+        return added, None if placed is None else list(placed)
+
+    def _best_insertion(self, job: int, v: int) -> tuple[float, list[int] | None]:
         route = self.routes[v]
         base = self.route_cost[v]
         best, best_route = _INF, None
@@ -355,6 +377,35 @@ def can_ruin_and_recreate(cp: CompiledProblem) -> bool:
     )
 
 
+def _strings(
+    routes: list[list[int]], n_jobs: int, near: list[list[int]], rng: random.Random, k: int
+) -> list[int]:
+    """About ``k`` requests removed as strings of consecutive requests, at most one string a
+    route, from the routes of a random request's nearest neighbours (SISR's ruin)."""
+    jobs_of = [[n for n in r if n < n_jobs] for r in routes]
+    route_of = {n: v for v, jobs in enumerate(jobs_of) for n in jobs}
+    lengths = [len(jobs) for jobs in jobs_of if jobs]
+    if not lengths:
+        return []
+    longest = max(1, min(STRING_MAX, round(sum(lengths) / len(lengths))))
+    strings = int(rng.uniform(1, max(1.0, 4 * k / (1 + longest) - 1) + 1))
+    removed: list[int] = []
+    ruined: set[int] = set()
+    for c in near[rng.randrange(n_jobs)]:
+        if len(ruined) >= strings:
+            break
+        v = route_of.get(c)
+        if v is None or v in ruined:
+            continue
+        jobs = jobs_of[v]
+        length = rng.randint(1, min(len(jobs), longest))
+        at = jobs.index(c)
+        first = rng.randint(max(0, at - length + 1), min(at, len(jobs) - length))
+        removed += jobs[first : first + length]
+        ruined.add(v)
+    return removed
+
+
 def ruin_and_recreate(
     cp: CompiledProblem,
     routes: list[list[int]],
@@ -405,7 +456,9 @@ def ruin_and_recreate(
         if pick < ROUTE_SHARE and used:
             removed = [n for r in rng.sample(used, min(len(used), rng.randint(1, 2))) for n in r]
             removed = [n for n in removed if n < n_jobs]
-        elif pick < 0.5 + ROUTE_SHARE / 2:
+        elif pick < ROUTE_SHARE + STRING_SHARE:
+            removed = _strings(state.routes, n_jobs, near, rng, k)
+        elif pick < 0.5 + (ROUTE_SHARE + STRING_SHARE) / 2:
             seed_job = rng.randrange(n_jobs)
             removed = near[seed_job][: k + rng.randint(0, k)]
             removed = rng.sample(removed, min(k, len(removed)))
