@@ -15,8 +15,10 @@ Construction = Literal["auto", "ortools", "sweep", "restock"]
 
 BANDIT_BELOW_JOBS = 200
 """Bandit-ordered operators pay off on small days only (see ``SearchConfig.bandit_operators``)."""
-RUIN_SHARE = 0.8
-"""Default share of the time for ruin-and-recreate on days with restock visits (TRSP runs)."""
+RUIN_SHARE = 0.95
+"""Default share of the time for ruin-and-recreate on days with restock visits (TRSP runs); the
+OR-Tools search after it did not improve its plans on C101, R101 or R105 at 30 s
+(`benchmarks/results/trsp_30s_20261204.md`), so it mostly loads and times them."""
 
 
 @dataclass(frozen=True)
