@@ -31,10 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    import dispatchopt  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without ``pip install -e .``
-    sys.path.insert(0, str(ROOT / "src"))
+# This checkout's code, also when another one is installed: a run from a worktree of an older
+# commit then measures that commit (before/after batches).
+sys.path.insert(0, str(ROOT / "src"))
 
 import vrplib  # noqa: E402
 

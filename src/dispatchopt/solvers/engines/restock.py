@@ -66,9 +66,11 @@ class _Routes:
         self._insertions: dict[tuple[int, int, tuple[int, ...]], tuple[float, list[int] | None]]
         self._insertions = {}
 
-    def set_route(self, v: int, nodes: list[int]) -> None:
-        """Replace ``v``'s route, dropping depot visits it does not need."""
-        cost = self.cost(v, nodes)
+    def set_route(self, v: int, nodes: list[int], cost: float | None = None) -> None:
+        """Replace ``v``'s route, dropping depot visits it does not need; ``cost`` is the
+        route's working time when the caller knows it already."""
+        if cost is None:
+            cost = self.cost(v, nodes)
         for visit in [n for n in nodes if n >= self.n_jobs]:
             without = [n for n in nodes if n != visit]
             c = self.cost(v, without)
@@ -311,22 +313,19 @@ def _recreate(state: _Routes, jobs: list[int], rng: random.Random | None = None)
     def noise(c: float) -> float:
         return c if rng is None else c * (1 - NOISE + 2 * NOISE * rng.random())
 
-    table: dict[int, dict[int, tuple[float, list[int] | None]]] = {}
+    table: dict[int, dict[int, tuple[float, list[int] | None, float]]] = {}
     for j in open_jobs:
         table[j] = {}
         for v in cp.jobs[j].allowed:
             c, r = state.best_insertion(j, v)
-            table[j][v] = (noise(c) if r is not None else _INF, r)
+            table[j][v] = (noise(c) if r is not None else _INF, r, c)
+    # Per open job: its cheapest cost, the runner-up and the vehicle of the cheapest, kept up
+    # to date as single entries change (a full rescan only where the changed entry ranked).
+    ranks = {j: _ranked(table[j]) for j in open_jobs}
     while open_jobs:
         pick, pick_key, pick_v = None, None, -1
         for j in open_jobs:
-            best = second = _INF
-            best_v = -1
-            for v, (c, _) in table[j].items():
-                if c < best:
-                    best, second, best_v = c, best, v
-                elif c < second:
-                    second = c
+            best, second, best_v = ranks[j]
             if best == _INF:
                 continue
             key = (-(second - best) if second < _INF else -_INF, best, j)
@@ -334,16 +333,36 @@ def _recreate(state: _Routes, jobs: list[int], rng: random.Random | None = None)
                 pick, pick_key, pick_v = j, key, best_v
         if pick is None:
             break
-        route = table[pick][pick_v][1]
+        added, route = table[pick][pick_v][2], table[pick][pick_v][1]
         assert route is not None
-        state.set_route(pick_v, route)
+        state.set_route(pick_v, route, state.route_cost[pick_v] + added)
         open_jobs.remove(pick)
-        del table[pick]
+        del table[pick], ranks[pick]
         for j in open_jobs:
-            if pick_v in table[j]:
-                c, r = state.best_insertion(j, pick_v)
-                table[j][pick_v] = (noise(c) if r is not None else _INF, r)
+            entries = table[j]
+            old = entries.get(pick_v)
+            if old is None:
+                continue
+            c, r = state.best_insertion(j, pick_v)
+            new = noise(c) if r is not None else _INF
+            entries[pick_v] = (new, r, c)
+            best, second, best_v = ranks[j]
+            if best_v == pick_v or old[0] <= second or new <= second:
+                ranks[j] = _ranked(entries)
     return open_jobs
+
+
+def _ranked(entries: dict[int, tuple[float, list[int] | None, float]]) -> tuple[float, float, int]:
+    """The cheapest (noisy) cost among ``entries``, the runner-up, and the cheapest's vehicle
+    (the first one met on a tie)."""
+    best = second = _INF
+    best_v = -1
+    for v, (c, _, _) in entries.items():
+        if c < best:
+            best, second, best_v = c, best, v
+        elif c < second:
+            second = c
+    return best, second, best_v
 
 
 def restock_routes(cp: CompiledProblem) -> list[list[int]]:
