@@ -229,19 +229,25 @@ class _Routes:
         if best_route is None and not from_van:
             # A restock is worth trying only where the van cannot serve the job: with the van
             # able to, adding a depot visit only makes every later stop later.
-            best, best_route = self._with_restock(v, job, route, prefixes)
+            best, best_route = self._with_restock(v, job, depart, latest, prefixes)
         return best - base, best_route
 
     def _with_restock(
-        self, v: int, job: int, route: list[int], prefixes: list[_Prefix]
+        self,
+        v: int,
+        job: int,
+        depart: list[int],
+        latest: list[float],
+        prefixes: list[_Prefix],
     ) -> tuple[float, list[int] | None]:
         """Cheapest route putting ``job`` on ``v`` together with one of its depot visits, the
-        visit just before the job or at the start of the day."""
+        visit just before the job or at the start of the day (``depart``, ``latest`` and
+        ``prefixes``: the route's insertion data from ``_times``)."""
         best, best_route = _INF, None
+        route = self.routes[v]
         veh = self.cp.vehicles[v]
         start, end = veh.start_node, veh.end_node
         travel = self.travel[v]
-        depart, latest = self._times(v)[:2]
         wins = self.windows[job]
         open_at, close_at = wins[0][0], wins[-1][1]
         after_job = self.service[v][job]
